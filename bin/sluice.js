@@ -1,0 +1,7 @@
+#!/usr/bin/env node
+// Entry point of the `sluice` command. The product is TypeScript; tsx loads it directly so that
+// `npx sluice` works right after `npm ci` with no build step.
+import { register } from 'tsx/esm/api';
+
+register();
+await import('../src/cli/main.ts');
