@@ -34,6 +34,3 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     throw error;
   }
 }
-
-const io: CliIo = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin };
-process.exitCode = await main(process.argv.slice(2), io);
