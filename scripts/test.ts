@@ -26,7 +26,9 @@ function findTests(dir: string, out: string[]): void {
 }
 
 function run(label: string, command: string, args: string[]): void {
-  console.log(`\n== ${label}: ${command} ${args.length > 12 ? `${args.slice(0, 12).join(' ')} …` : args.join(' ')}`);
+  console.log(
+    `\n== ${label}: ${command} ${args.length > 12 ? `${args.slice(0, 12).join(' ')} …` : args.join(' ')}`,
+  );
   const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
   if (result.status !== 0) {
     console.error(`\n${label} failed (exit ${result.status ?? result.signal})`);

@@ -17,7 +17,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
   const command = commands.find((c) => c.name === name);
   if (command === undefined) {
-    io.stderr.write(`sluice: unknown command '${name}'. Known commands: ${commands.map((c) => c.name).join(', ')}\n`);
+    io.stderr.write(
+      `sluice: unknown command '${name}'. Known commands: ${commands.map((c) => c.name).join(', ')}\n`,
+    );
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {

@@ -95,12 +95,18 @@ export class Reader {
       this.need(1, 'varint');
       const byte = this.buf[this.offset++]!;
       if (shift === 28 && byte > 0x0f) {
-        throw new ProtocolError('invalid_varint', `Cannot read varint at offset ${this.offset - 1}: exceeds 32 bits`);
+        throw new ProtocolError(
+          'invalid_varint',
+          `Cannot read varint at offset ${this.offset - 1}: exceeds 32 bits`,
+        );
       }
       value += (byte & 0x7f) * 2 ** shift;
       if ((byte & 0x80) === 0) return value;
     }
-    throw new ProtocolError('invalid_varint', `Cannot read varint ending at offset ${this.offset}: longer than 5 bytes`);
+    throw new ProtocolError(
+      'invalid_varint',
+      `Cannot read varint ending at offset ${this.offset}: longer than 5 bytes`,
+    );
   }
 
   /** Zig-zag signed varint of at most 32 bits (record fields). */
@@ -116,12 +122,18 @@ export class Reader {
       this.need(1, 'varlong');
       const byte = this.buf[this.offset++]!;
       if (shift === 63n && byte > 0x01) {
-        throw new ProtocolError('invalid_varint', `Cannot read varlong at offset ${this.offset - 1}: exceeds 64 bits`);
+        throw new ProtocolError(
+          'invalid_varint',
+          `Cannot read varlong at offset ${this.offset - 1}: exceeds 64 bits`,
+        );
       }
       value |= BigInt(byte & 0x7f) << shift;
       if ((byte & 0x80) === 0) return (value >> 1n) ^ -(value & 1n);
     }
-    throw new ProtocolError('invalid_varint', `Cannot read varlong ending at offset ${this.offset}: longer than 10 bytes`);
+    throw new ProtocolError(
+      'invalid_varint',
+      `Cannot read varlong ending at offset ${this.offset}: longer than 10 bytes`,
+    );
   }
 
   /** A length that must fit in what remains; -1 (null) is returned as -1 when allowed. */
@@ -198,7 +210,8 @@ export class Reader {
   arrayLength(compact: boolean, nullable: boolean, what: string): number {
     const n = compact ? this.uvarint() - 1 : this.int32();
     if (n === -1 && nullable) return -1;
-    if (n < 0) throw new ProtocolError('count_out_of_range', `Cannot read array ${what}: negative count ${n}`);
+    if (n < 0)
+      throw new ProtocolError('count_out_of_range', `Cannot read array ${what}: negative count ${n}`);
     if (n > this.end - this.offset || n > protocolLimits.arrayItemsMax) {
       throw new ProtocolError(
         'count_out_of_range',

@@ -93,7 +93,10 @@ export class Writer {
 
   uvarint(v: number): this {
     if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) {
-      throw new ProtocolError('invalid_value', `Cannot write unsigned varint ${v}: not an integer in [0, 2^32)`);
+      throw new ProtocolError(
+        'invalid_value',
+        `Cannot write unsigned varint ${v}: not an integer in [0, 2^32)`,
+      );
     }
     this.#ensure(5);
     while (v >= 0x80) {
@@ -134,7 +137,8 @@ export class Writer {
 
   string(v: string): this {
     const n = this.#utf8(v);
-    if (n > 0x7fff) throw new ProtocolError('invalid_value', `Cannot write string of ${n} bytes: limit is 32767`);
+    if (n > 0x7fff)
+      throw new ProtocolError('invalid_value', `Cannot write string of ${n} bytes: limit is 32767`);
     this.int16(n);
     this.#stringBody(v, n);
     return this;
@@ -147,7 +151,8 @@ export class Writer {
 
   compactString(v: string): this {
     const n = this.#utf8(v);
-    if (n > 0x7fff) throw new ProtocolError('invalid_value', `Cannot write string of ${n} bytes: limit is 32767`);
+    if (n > 0x7fff)
+      throw new ProtocolError('invalid_value', `Cannot write string of ${n} bytes: limit is 32767`);
     this.uvarint(n + 1);
     this.#stringBody(v, n);
     return this;
