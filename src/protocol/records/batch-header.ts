@@ -84,13 +84,24 @@ export function isBatchCrcValid(batch: Buffer, at = 0, totalBytes = batch.length
 }
 
 /** Sets baseOffset (and optionally the leader epoch) in place; neither is covered by the CRC. */
-export function patchBatchOffset(batch: Buffer, baseOffset: bigint, partitionLeaderEpoch?: number, at = 0): void {
+export function patchBatchOffset(
+  batch: Buffer,
+  baseOffset: bigint,
+  partitionLeaderEpoch?: number,
+  at = 0,
+): void {
   batch.writeBigInt64BE(baseOffset, at);
-  if (partitionLeaderEpoch !== undefined) batch.writeInt32BE(partitionLeaderEpoch, at + batchOffsets.partitionLeaderEpoch);
+  if (partitionLeaderEpoch !== undefined)
+    batch.writeInt32BE(partitionLeaderEpoch, at + batchOffsets.partitionLeaderEpoch);
 }
 
 /** Sets LogAppendTime (timestamp type bit and maxTimestamp) in place and recomputes the CRC. */
-export function patchLogAppendTime(batch: Buffer, timestampMs: bigint, at = 0, totalBytes = batch.length - at): void {
+export function patchLogAppendTime(
+  batch: Buffer,
+  timestampMs: bigint,
+  at = 0,
+  totalBytes = batch.length - at,
+): void {
   const attributes = batch.readInt16BE(at + batchOffsets.attributes);
   batch.writeInt16BE(attributes | batchAttributes.timestampTypeLogAppend, at + batchOffsets.attributes);
   batch.writeBigInt64BE(timestampMs, at + batchOffsets.maxTimestamp);
