@@ -14,6 +14,35 @@ export const protocolLimits = {
   structDepthMax: 16,
 } as const;
 
+/** The broker's network front (src/broker). */
+export const brokerLimits = {
+  /** Client connections one broker accepts at once; more are closed on accept, with a log line. */
+  connectionsMax: 1000,
+  /** Requests one connection may have decoded and unanswered; at this depth the broker stops
+   * reading that socket (back-pressure) until a response is written. */
+  inFlightRequestsPerConnectionMax: 100,
+  /** Bytes of encoded responses queued on one socket before the broker stops reading from it. */
+  socketWriteBufferBytesMax: 64 * 1024 * 1024,
+  /** Longest a Fetch may wait for minBytes (the request's maxWaitMs is clipped to this). */
+  fetchWaitMsMax: 30_000,
+  /** Bytes one Fetch response may carry in total, whatever the request's maxBytes says. */
+  fetchResponseBytesMax: 64 * 1024 * 1024,
+  /** Fetch sessions (KIP-227) the broker caches; the least recently used is evicted beyond this. */
+  fetchSessionsMax: 1000,
+  /** Partitions one fetch session may track. */
+  fetchSessionPartitionsMax: 10_000,
+  /** Fetches parked waiting for data at once, over all connections. */
+  parkedFetchesMax: 10_000,
+  /** Topics one CreateTopics/DeleteTopics/Metadata request may name. */
+  topicsPerRequestMax: 10_000,
+  /** Longest graceful close waits for in-flight requests before sockets are destroyed. */
+  closeGraceMsMax: 5_000,
+  /** Longest a produce with acks=-1 waits for durability before answering REQUEST_TIMED_OUT. */
+  produceAckWaitMsMax: 30_000,
+  /** Largest broker config file read (--config). */
+  configFileBytesMax: 1024 * 1024,
+} as const;
+
 /** Record batches. */
 export const recordLimits = {
   /** Largest decompressed size of one record batch's records (guards against zip bombs). */

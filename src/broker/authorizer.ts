@@ -1,0 +1,46 @@
+// Who may do what. Every handler asks before it acts (see handler.ts); the broker starts with an
+// authorizer that allows everything, and security (SASL, ACLs) plugs a real one in later without
+// touching the handlers.
+
+/** Kafka's ACL operations, under the names its AclOperation enum uses. */
+export type AclOperation =
+  | 'Read'
+  | 'Write'
+  | 'Create'
+  | 'Delete'
+  | 'Alter'
+  | 'Describe'
+  | 'ClusterAction'
+  | 'DescribeConfigs'
+  | 'AlterConfigs'
+  | 'IdempotentWrite';
+
+/** Kafka's ACL resource types. */
+export type ResourceType = 'Topic' | 'Group' | 'Cluster' | 'TransactionalId' | 'DelegationToken' | 'User';
+
+/** The name Kafka gives the single cluster resource. */
+export const CLUSTER_RESOURCE_NAME = 'kafka-cluster';
+
+/** An authenticated (or anonymous) identity, as Kafka's KafkaPrincipal. */
+export interface Principal {
+  type: string;
+  name: string;
+}
+
+export const ANONYMOUS: Principal = Object.freeze({ type: 'User', name: 'ANONYMOUS' });
+
+export interface AuthorizationRequest {
+  principal: Principal;
+  /** Remote address of the client's connection. */
+  host: string;
+  operation: AclOperation;
+  resourceType: ResourceType;
+  resourceName: string;
+}
+
+/** Decides synchronously so that a handler never awaits between the check and the action. */
+export interface Authorizer {
+  authorize(request: AuthorizationRequest): boolean;
+}
+
+export const allowAll: Authorizer = Object.freeze({ authorize: () => true });
