@@ -91,18 +91,28 @@ export function randomKafkaUuid(): string {
 }
 
 export function kafkaServerProperties(
-  o: KafkaStartOptions & { port: number; controllerPort: number; dataDir: string },
+  o: KafkaStartOptions & { port: number; controllerPort: number; dataDir: string; internalPort?: number },
 ): Record<string, string> {
   const advertised = o.advertised ?? { host: '127.0.0.1', port: o.port };
+  // With an advertised address of someone else's (a proxy), the broker's own traffic to itself
+  // (transaction markers, AddPartitionsToTxn verification) goes over a separate INTERNAL
+  // listener, so that only client traffic reaches the advertised address.
+  const internal = o.internalPort === undefined ? undefined : `INTERNAL://127.0.0.1:${o.internalPort}`;
+  const listeners = [`PLAINTEXT://127.0.0.1:${o.port}`, `CONTROLLER://127.0.0.1:${o.controllerPort}`];
+  const advertisedListeners = [`PLAINTEXT://${advertised.host}:${advertised.port}`];
+  if (internal !== undefined) {
+    listeners.push(internal);
+    advertisedListeners.push(internal);
+  }
   const props: Record<string, string> = {
     'process.roles': 'broker,controller',
     'node.id': '1',
     'controller.quorum.voters': `1@127.0.0.1:${o.controllerPort}`,
-    listeners: `PLAINTEXT://127.0.0.1:${o.port},CONTROLLER://127.0.0.1:${o.controllerPort}`,
-    'advertised.listeners': `PLAINTEXT://${advertised.host}:${advertised.port}`,
+    listeners: listeners.join(','),
+    'advertised.listeners': advertisedListeners.join(','),
     'controller.listener.names': 'CONTROLLER',
-    'inter.broker.listener.name': 'PLAINTEXT',
-    'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'inter.broker.listener.name': internal === undefined ? 'PLAINTEXT' : 'INTERNAL',
+    'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,INTERNAL:PLAINTEXT',
     'log.dirs': join(o.dataDir, 'logs'),
     'num.partitions': String(o.partitions ?? 1),
     'auto.create.topics.enable': 'true',
@@ -165,7 +175,14 @@ export async function startKafka(options: KafkaStartOptions = {}): Promise<Kafka
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'sluice-kafka-'));
   const removeDataDir = options.removeDataDirOnStop ?? options.dataDir === undefined;
   mkdirSync(dataDir, { recursive: true });
-  const props = kafkaServerProperties({ ...options, port, controllerPort, dataDir });
+  const internalPort = options.advertised === undefined ? undefined : await freeLoopbackPort();
+  const props = kafkaServerProperties({
+    ...options,
+    port,
+    controllerPort,
+    dataDir,
+    ...(internalPort === undefined ? {} : { internalPort }),
+  });
   const propsPath = join(dataDir, 'server.properties');
   writeProperties(propsPath, props);
   const clusterId = await formatStorage(install, propsPath, props['log.dirs'] ?? join(dataDir, 'logs'));

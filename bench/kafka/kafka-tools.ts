@@ -104,6 +104,8 @@ export function runJava(install: KafkaInstall, mainAndArgs: string[], options: R
       const how = signal === 'SIGKILL' ? `was killed after ${timeoutMs} ms` : `exited with ${code ?? signal}`;
       reject(new Error(`Kafka tool ${mainAndArgs.join(' ')} ${how}\n${result.stderr.slice(-4000)}`));
     });
+    // A program that never reads stdin may exit first: EPIPE on stdin is no error of its own.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(options.input ?? '');
   });
 }
