@@ -52,3 +52,107 @@ export const recordLimits = {
   /** Most headers one record may carry. */
   recordHeadersMax: 10_000,
 } as const;
+
+/** Stream-processing engine (src/engine). */
+export const engineLimits = {
+  /** Most records a source partition hands to the runtime in one poll, and most per batch. */
+  batchRecordsMax: 2048,
+  /** Most elements (record batches or watermarks) one channel between two tasks may hold. */
+  channelElementsMax: 16,
+  /** Default total bytes of operator state one job may hold in memory (estimated sizes). */
+  stateBytesMaxDefault: 512 * 1024 * 1024,
+  /** Most pending timers (event or processing time) one operator instance may hold. */
+  timersMax: 10_000_000,
+  /** Most open session windows one key may hold before the job fails. */
+  sessionsPerKeyMax: 100_000,
+  /** Most buffered records per key and side in an interval join. */
+  intervalJoinRecordsPerKeyMax: 1_000_000,
+  /** Most records one flatMap call may emit. */
+  flatMapOutputsMax: 1_000_000,
+  /** Nodes in one job's logical graph. */
+  graphNodesMax: 10_000,
+  /** Tasks one stage may run (its parallelism). */
+  stageParallelismMax: 1024,
+  /** Objects visited when estimating one state value's size; larger values count as this many. */
+  sizeEstimateNodesMax: 100_000,
+  /** Longest processing-time wait of an idle runtime loop before it checks timers again. */
+  idleLoopWaitMsMax: 50,
+  /** Longest line the JSON-lines file source accepts. */
+  fileLineBytesMax: 16 * 1024 * 1024,
+  /** Bytes the JSON-lines file sink buffers before writing them out. */
+  fileSinkBufferBytesMax: 1024 * 1024,
+  /** Bytes the JSON-lines file source reads from disk at a time. */
+  fileReadChunkBytes: 1024 * 1024,
+} as const;
+
+/** Partition log storage (src/storage). */
+export const storageLimits = {
+  /** Bytes of sealed segments' offset and time indexes kept in memory, least recently used evicted. */
+  indexCacheBytesMax: 64 * 1024 * 1024,
+  /** Largest one stored batch may be (header included); a longer length field read from disk is corruption. */
+  batchBytesMax: 64 * 1024 * 1024,
+  /** Appends waiting on one partition before new ones are refused (back-pressure, not buffering). */
+  appendQueueDepthMax: 4096,
+  /** Bytes read per call while scanning a segment (recovery, index rebuild, timestamp search). */
+  scanChunkBytes: 1024 * 1024,
+  /** Bytes read per call while walking batch headers from an index entry to the wanted offset. */
+  headerWalkChunkBytes: 16 * 1024,
+  /** Batches a background task (scan, compaction) handles before yielding to the event loop. */
+  backgroundSliceBatchesMax: 256,
+  /** Topics one data directory holds. */
+  topicsMax: 10_000,
+  /** Partitions one topic may have. */
+  partitionsPerTopicMax: 10_000,
+  /** Segments one partition may have; a roll beyond this is refused with an error. */
+  segmentsPerPartitionMax: 100_000,
+  /** Largest metadata or checkpoint file read whole. */
+  metadataFileBytesMax: 64 * 1024 * 1024,
+  /** Distinct keys the cleaner's offset map holds in one pass; a longer dirty section is cleaned in several passes. */
+  cleanerKeysMax: 1_000_000,
+  /** Waiters one group-commit round may resolve (each is one append awaiting durability). */
+  flushWaitersMax: 1_000_000,
+} as const;
+
+/** Group coordinator (src/coordinator): classic and consumer (KIP-848) groups, committed offsets. */
+export const coordinatorLimits = {
+  /** Groups one coordinator holds (classic and consumer together, offsets-only groups included). */
+  groupsMax: 100_000,
+  /** Members (and pending members awaiting their second JoinGroup) one group may hold. */
+  groupMembersMax: 1_000,
+  /** Longest group id, member id, instance id, client id, rack id or protocol name accepted. */
+  idBytesMax: 1_024,
+  /** Protocols one JoinGroup may offer. */
+  joinProtocolsMax: 64,
+  /** Largest protocol metadata (a member's subscription) or assignment one member may carry. */
+  memberMetadataBytesMax: 1024 * 1024,
+  /** Smallest session timeout a classic member may ask for (Kafka's group.min.session.timeout.ms). */
+  sessionTimeoutMsMin: 1_000,
+  /** Largest session timeout a classic member may ask for (Kafka's group.max.session.timeout.ms). */
+  sessionTimeoutMsMax: 30 * 60 * 1000,
+  /** Largest rebalance timeout a member may ask for; longer ones are clamped (timers stay bounded). */
+  rebalanceTimeoutMsMax: 30 * 60 * 1000,
+  /** Largest metadata string one committed offset may carry (Kafka's offset.metadata.max.bytes). */
+  offsetMetadataBytesMax: 4_096,
+  /** Partitions one OffsetCommit, OffsetFetch or OffsetDelete request may name in total. */
+  offsetRequestPartitionsMax: 1_000_000,
+  /** Committed offsets one group may hold. */
+  offsetsPerGroupMax: 1_000_000,
+  /** Topics one KIP-848 member may subscribe to by name. */
+  subscribedTopicsMax: 10_000,
+  /** Longest subscription regular expression a KIP-848 member may send. */
+  subscriptionRegexBytesMax: 1_024,
+  /** Partitions a server-side assignor may distribute in one group (all subscribed topics). */
+  assignablePartitionsMax: 1_000_000,
+  /** Moves the uniform assignor makes while balancing, per assignment (bounds the balancing loop). */
+  assignorMovesMax: 1_000_000,
+  /** Pending coordinator timers (sessions, rebalances, pending joins and syncs, retention sweeps). */
+  timersMax: 1_000_000,
+  /** Partitions of the internal __consumer_offsets topic the coordinator creates at most. */
+  offsetsTopicPartitionsMax: 50,
+  /** Records one append to __consumer_offsets may carry (DeleteGroups of a large group is split). */
+  offsetsAppendRecordsMax: 10_000,
+  /** Groups one DescribeGroups, DeleteGroups, ConsumerGroupDescribe or OffsetFetch (v8+) may name. */
+  groupsPerRequestMax: 10_000,
+  /** Keys one batched FindCoordinator (v4+) may name. */
+  coordinatorKeysMax: 10_000,
+} as const;
