@@ -2,7 +2,13 @@
 // reachable without decompressing (a broker passes it through), and validate on the produce path.
 // The fixed header's layout lives in batch-header.ts; this file adds records and compression.
 import { recordLimits } from '../../limits.ts';
-import { type CompressionType, compress, decompress, toCompressionType } from '../compression/codec.ts';
+import {
+  type CompressionType,
+  compress,
+  decompress,
+  isCompressionType,
+  toCompressionType,
+} from '../compression/codec.ts';
 import { ProtocolError } from '../errors.ts';
 import { Reader } from '../reader.ts';
 import { Writer } from '../writer.ts';
@@ -272,7 +278,7 @@ function checkStructure(buf: Buffer, at: number, end: number, verifyCrc: boolean
     );
   }
   const compression = header.attributes & batchAttributes.compressionMask;
-  if (compression > 4) {
+  if (!isCompressionType(compression)) {
     return {
       ok: false,
       problem: 'compression',
