@@ -25,6 +25,6 @@ export class StateBudget {
         `State '${owner}' cannot grow by ${deltaBytes} bytes: the job's state would use ${next} of ${this.bytesMax} bytes`,
       );
     }
-    this.#bytesUsed = next < 0 ? 0 : next;
+    this.#bytesUsed = Math.max(next, 0);
   }
 }
