@@ -1,0 +1,174 @@
+// Starts and stops one broker: resolves configuration, claims the data directory, opens storage,
+// loads the handlers, starts the nouns, then listens. close() undoes it in reverse order.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { brokerLimits, protocolLimits } from '../limits.ts';
+import { type Authorizer, allowAll } from './authorizer.ts';
+import { loadClusterMeta } from './cluster-meta.ts';
+import { type BrokerConfig, resolveBrokerConfig } from './config.ts';
+import { loadHandlers } from './handlers/registry.ts';
+import { createLogger } from './logger.ts';
+import { RequestDispatcher } from './request-dispatcher.ts';
+import { BrokerServer } from './server.ts';
+import type { BrokerNouns, BrokerServices, NodeIdentity, NounFactory } from './services.ts';
+
+export interface StartBrokerOptions {
+  /** Where data lives; omitted = a temporary directory removed by close(). */
+  dataDir?: string;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default 0: any free port. */
+  port?: number;
+  nodeId?: number;
+  /** HOST:PORT clients are told to connect to; default the bound address. */
+  advertisedListener?: string;
+  /** Any broker property by its Kafka name (num.partitions, log.flush.interval.ms, ...). */
+  config?: Readonly<Record<string, string>>;
+  /** Default: pino at config log.level (default 'silent' when embedded). */
+  logger?: Logger;
+  authorizer?: Authorizer;
+  /** Subsystems that add nouns (group coordinator, transactions). */
+  nouns?: readonly NounFactory[];
+  /** Lower network bounds than src/limits.ts allows (tests of the limits themselves). */
+  limits?: Partial<NetworkLimits>;
+}
+
+export interface NetworkLimits {
+  connectionsMax: number;
+  inFlightRequestsPerConnectionMax: number;
+  requestBytesMax: number;
+}
+
+export interface RunningBroker {
+  readonly host: string;
+  readonly port: number;
+  /** host:port, ready for a client's bootstrap servers. */
+  readonly bootstrap: string;
+  readonly nodeId: number;
+  readonly clusterId: string;
+  readonly dataDir: string;
+  readonly services: BrokerServices;
+  close(): Promise<void>;
+}
+
+function embeddedConfig(options: StartBrokerOptions): BrokerConfig {
+  const props: Record<string, string> = { 'log.level': 'silent', ...options.config };
+  if (options.dataDir !== undefined) props['data.dir'] = options.dataDir;
+  props.listen = `${options.host ?? '127.0.0.1'}:${options.port ?? 0}`;
+  if (options.nodeId !== undefined) props['node.id'] = String(options.nodeId);
+  if (options.advertisedListener !== undefined) props['advertised.listener'] = options.advertisedListener;
+  return resolveBrokerConfig(props);
+}
+
+/** Starts an embedded broker (port 0 and a temporary data directory unless told otherwise). */
+export function startBroker(options: StartBrokerOptions = {}): Promise<RunningBroker> {
+  const config = embeddedConfig(options);
+  return runBroker(config, options);
+}
+
+/** Starts a broker from an already resolved configuration (the CLI's path). */
+export async function runBroker(
+  config: BrokerConfig,
+  extras: Pick<StartBrokerOptions, 'logger' | 'authorizer' | 'nouns' | 'limits'> = {},
+): Promise<RunningBroker> {
+  const log = extras.logger ?? createLogger({ level: config.logLevel, format: config.logFormat });
+  const temporary = config.dataDir === null;
+  const dataDir = config.dataDir ?? (await mkdtemp(join(tmpdir(), 'sluice-')));
+  const cleanups: (() => Promise<void>)[] = [];
+  if (temporary) cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+  try {
+    const meta = await loadClusterMeta(dataDir, config.nodeId);
+    const handlers = await loadHandlers();
+    const limits = networkLimits(extras.limits);
+    const server = new BrokerServer({
+      log,
+      connectionsMax: limits.connectionsMax,
+      connection: {
+        inFlightRequestsMax: limits.inFlightRequestsPerConnectionMax,
+        writeBufferBytesMax: brokerLimits.socketWriteBufferBytesMax,
+        frameBytesMax: limits.requestBytesMax,
+      },
+    });
+    const bound = await server.listen(config.listenHost, config.listenPort);
+    cleanups.push(() => server.close(brokerLimits.closeGraceMsMax));
+    const node: NodeIdentity = {
+      nodeId: config.nodeId,
+      host: config.advertisedHost ?? advertisableHost(bound.host),
+      port: config.advertisedPort ?? bound.port,
+      rack: null,
+      clusterId: meta.clusterId,
+    };
+    const nouns: Partial<BrokerNouns> = {};
+    const services: BrokerServices = { node, handlers, nouns };
+    for (const factory of extras.nouns ?? []) {
+      const created = await factory.create(services);
+      (nouns as Record<string, unknown>)[factory.name] = created.noun;
+      cleanups.push(created.close);
+    }
+    server.serve(new RequestDispatcher(services, extras.authorizer ?? allowAll));
+    log.info(
+      { nodeId: node.nodeId, clusterId: node.clusterId, dataDir, listen: `${bound.host}:${bound.port}` },
+      `Broker ${node.nodeId} listening on ${bound.host}:${bound.port}, advertised as ${node.host}:${node.port}`,
+    );
+    return {
+      host: node.host,
+      port: node.port,
+      bootstrap: `${node.host}:${node.port}`,
+      nodeId: node.nodeId,
+      clusterId: node.clusterId,
+      dataDir,
+      services,
+      close: once(async () => {
+        await runCleanups(cleanups);
+        log.info({ nodeId: node.nodeId }, 'Broker stopped');
+      }),
+    };
+  } catch (error) {
+    await runCleanups(cleanups);
+    throw error;
+  }
+}
+
+function networkLimits(overrides: Partial<NetworkLimits> = {}): NetworkLimits {
+  const ceilings: NetworkLimits = {
+    connectionsMax: brokerLimits.connectionsMax,
+    inFlightRequestsPerConnectionMax: brokerLimits.inFlightRequestsPerConnectionMax,
+    requestBytesMax: protocolLimits.requestBytesMax,
+  };
+  const limits = { ...ceilings, ...overrides };
+  for (const name of Object.keys(ceilings) as (keyof NetworkLimits)[]) {
+    const value = limits[name];
+    if (!Number.isSafeInteger(value) || value < 1 || value > ceilings[name]) {
+      throw new Error(`Invalid broker limit ${name}: ${value} (expected 1-${ceilings[name]})`);
+    }
+  }
+  return limits;
+}
+
+/** A wildcard bind address cannot be connected to; advertise this machine's name instead. */
+function advertisableHost(bound: string): string {
+  return bound === '0.0.0.0' || bound === '::' ? hostname() : bound;
+}
+
+async function runCleanups(cleanups: (() => Promise<void>)[]): Promise<void> {
+  // Reverse order of acquisition; one failing step does not leave the later ones undone.
+  const errors: unknown[] = [];
+  for (const cleanup of cleanups.reverse()) {
+    try {
+      await cleanup();
+    } catch (error) {
+      errors.push(error);
+    }
+  }
+  if (errors.length > 0) throw new AggregateError(errors, 'Broker shutdown failed');
+}
+
+function once(fn: () => Promise<void>): () => Promise<void> {
+  let running: Promise<void> | undefined;
+  return () => {
+    running ??= fn();
+    return running;
+  };
+}

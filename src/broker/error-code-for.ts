@@ -1,0 +1,32 @@
+// Maps an operating error thrown by a noun to the Kafka error code a client understands. Anything
+// not recognised is UNKNOWN_SERVER_ERROR: the client sees a failed request, the log has the cause.
+import { ErrorCode } from '../protocol/error-codes.ts';
+import { isProtocolError } from '../protocol/errors.ts';
+import { isStorageError, type StorageErrorCode } from '../storage/errors.ts';
+
+const byStorageCode: Readonly<Record<StorageErrorCode, number>> = {
+  disk_full: ErrorCode.kafkaStorageError,
+  read_only: ErrorCode.kafkaStorageError,
+  io_error: ErrorCode.kafkaStorageError,
+  corrupt_log: ErrorCode.kafkaStorageError,
+  partition_offline: ErrorCode.kafkaStorageError,
+  offset_out_of_range: ErrorCode.offsetOutOfRange,
+  invalid_batch: ErrorCode.corruptMessage,
+  batch_too_large: ErrorCode.messageTooLarge,
+  invalid_config: ErrorCode.invalidConfig,
+  unknown_topic: ErrorCode.unknownTopicOrPartition,
+  topic_exists: ErrorCode.topicAlreadyExists,
+  invalid_partitions: ErrorCode.invalidPartitions,
+  // Retriable: the producer backs off and retries, which is the back-pressure we want.
+  append_queue_full: ErrorCode.requestTimedOut,
+  // The log is shutting down; NOT_LEADER makes clients refresh metadata and retry elsewhere/later.
+  closed: ErrorCode.notLeaderOrFollower,
+};
+
+export function errorCodeFor(error: unknown): number {
+  if (isStorageError(error)) return byStorageCode[error.code] ?? ErrorCode.unknownServerError;
+  if (isProtocolError(error)) {
+    return error.code === 'corrupt_record_batch' ? ErrorCode.corruptMessage : ErrorCode.invalidRequest;
+  }
+  return ErrorCode.unknownServerError;
+}
