@@ -1,0 +1,630 @@
+// One partition's log: an ordered list of segments, the last one active. Mutations (append, roll,
+// retention, DeleteRecords, compaction swaps, close) run one at a time on the partition's serial
+// queue; reads and syncs run beside them on an immutable snapshot of the segment list and never
+// see bytes whose write has not completed. An I/O failure or a corrupt batch takes the partition
+// offline: every later call fails with a typed error naming the partition and the file.
+import { storageLimits } from '../limits.ts';
+import {
+  BATCH_HEADER_BYTES,
+  BATCH_LOG_OVERHEAD_BYTES,
+  patchBatchOffset,
+  patchLogAppendTime,
+} from '../protocol/records/batch-header.ts';
+import { type BatchInfo, checkedBatchAt, splitBatches } from './batch-validation.ts';
+import type { Clock } from './clock.ts';
+import { StorageError, storageErrorFromFs } from './errors.ts';
+import type { FileSystem } from './fs/file-system.ts';
+import type { GroupCommit } from './group-commit.ts';
+import type { IndexCache } from './index-cache.ts';
+import type { LogConfig } from './log-config.ts';
+import type { StorageLogger } from './logger.ts';
+import { planRetention } from './retention.ts';
+import { Segment, type SegmentContext } from './segment.ts';
+import { scanBatches } from './segment-scanner.ts';
+import { SerialQueue } from './serial-queue.ts';
+
+export interface PartitionLogOptions {
+  fs: FileSystem;
+  dir: string;
+  topic: string;
+  partition: number;
+  config: LogConfig;
+  clock: Clock;
+  logger: StorageLogger;
+  cache: IndexCache;
+  groupCommit: GroupCommit;
+  /** Persists every partition's log start offset (data-directory checkpoint); awaited by DeleteRecords. */
+  persistLogStartOffsets: () => Promise<void>;
+}
+
+export interface AppendOptions {
+  /** Written into each batch's partitionLeaderEpoch field. */
+  leaderEpoch?: number;
+}
+
+export interface AppendResult {
+  /** Offset assigned to the first record of the first batch. */
+  baseOffset: number;
+  /** Offset of the last record of the last batch (inclusive). */
+  lastOffset: number;
+  /** The broker time written into the batches under LogAppendTime, else -1. */
+  logAppendTimeMs: number;
+  logStartOffset: number;
+}
+
+export interface ReadOptions {
+  /** Return the first batch even if it is larger than maxBytes (Kafka's KIP-74 behaviour). Default true. */
+  minOneBatch?: boolean;
+}
+
+export interface ReadResult {
+  /** Whole batches; the first contains the requested offset (and may start before it). */
+  batches: Buffer[];
+  logStartOffset: number;
+  logEndOffset: number;
+}
+
+export interface TimestampOffset {
+  offset: number;
+  timestampMs: number;
+}
+
+export class PartitionLog {
+  readonly topic: string;
+  readonly partition: number;
+  readonly dir: string;
+  readonly #o: PartitionLogOptions;
+  readonly #queue = new SerialQueue(storageLimits.appendQueueDepthMax);
+  #config: LogConfig;
+  /** Oldest first; replaced (never mutated) so readers can hold a snapshot. */
+  #segments: readonly Segment[];
+  #logStartOffset: number;
+  #logEndOffset: number;
+  #flushedOffset: number;
+  #unsynced = new Set<Segment>();
+  #directoryUnsynced = false;
+  #oldestUnflushedAtMs: number | undefined;
+  #offline: StorageError | undefined;
+
+  constructor(
+    options: PartitionLogOptions,
+    segments: readonly Segment[],
+    logStartOffset: number,
+    flushedOffset: number,
+  ) {
+    this.#o = options;
+    this.topic = options.topic;
+    this.partition = options.partition;
+    this.dir = options.dir;
+    this.#config = options.config;
+    this.#segments = segments;
+    const last = segments.at(-1);
+    this.#logEndOffset = last?.nextOffset ?? logStartOffset;
+    this.#logStartOffset = logStartOffset;
+    this.#flushedOffset = Math.min(flushedOffset, this.#logEndOffset);
+  }
+
+  /** A partition that could not be opened: every call fails with `error`. */
+  static offline(options: PartitionLogOptions, error: StorageError): PartitionLog {
+    const log = new PartitionLog(options, [], 0, 0);
+    log.#offline = error;
+    return log;
+  }
+
+  get logStartOffset(): number {
+    return this.#logStartOffset;
+  }
+
+  /** The offset the next appended record will get (exclusive end of the log). */
+  get logEndOffset(): number {
+    return this.#logEndOffset;
+  }
+
+  /** Every offset below this is on stable storage (Kafka's recovery point). */
+  get flushedOffset(): number {
+    return this.#flushedOffset;
+  }
+
+  get offlineError(): StorageError | undefined {
+    return this.#offline;
+  }
+
+  get isOffline(): boolean {
+    return this.#offline !== undefined;
+  }
+
+  get config(): LogConfig {
+    return this.#config;
+  }
+
+  /** Bytes in all segments. */
+  get sizeBytes(): number {
+    return this.#segments.reduce((sum, s) => sum + s.sizeBytes, 0);
+  }
+
+  /** Snapshot of the segments, oldest first (for the cleaner and tests). */
+  get segments(): readonly Segment[] {
+    return this.#segments;
+  }
+
+  setConfig(config: LogConfig): void {
+    this.#config = config;
+  }
+
+  /**
+   * Appends the batches in `records` (one produce request's record set), assigning consecutive
+   * offsets. The buffer is patched in place (base offset, leader epoch, LogAppendTime) and written
+   * as is. Resolves once written; with flush.messages reached, once also fsynced.
+   */
+  async append(records: Buffer, options: AppendOptions = {}): Promise<AppendResult> {
+    this.#throwIfOffline();
+    const batches = splitBatches(records, this.#config.maxMessageBytes);
+    if ('problem' in batches) {
+      const code = batches.tooLarge === true ? 'batch_too_large' : 'invalid_batch';
+      throw new StorageError(code, `Cannot append to ${this.#name()}: ${batches.problem}`, this.#where());
+    }
+    if (batches.length === 0)
+      throw new StorageError('invalid_batch', `Cannot append to ${this.#name()}: no batches`, this.#where());
+    if (this.#queue.isFull) {
+      throw new StorageError(
+        'append_queue_full',
+        `Cannot append to ${this.#name()}: ${this.#queue.depth} appends queued`,
+        this.#where(),
+      );
+    }
+    const result = await this.#queue.run(() => this.#appendNow(records, batches, options));
+    if (this.#logEndOffset - this.#flushedOffset >= this.#config.flushMessages) {
+      await this.#o.groupCommit.flush(this);
+    }
+    return result;
+  }
+
+  async #appendNow(records: Buffer, batches: BatchInfo[], options: AppendOptions): Promise<AppendResult> {
+    this.#throwIfOffline();
+    const nowMs = this.#o.clock.nowMs();
+    const baseOffset = this.#logEndOffset;
+    const lastOffset = batches.reduce((next, b) => next + b.lastOffsetDelta + 1, baseOffset) - 1;
+    await this.#maybeRoll(records.length, lastOffset, nowMs);
+    let next = baseOffset;
+    for (const batch of batches) {
+      patchBatchOffset(records, BigInt(next), options.leaderEpoch, batch.position);
+      if (this.#config.logAppendTime) {
+        patchLogAppendTime(records, BigInt(nowMs), batch.position, batch.sizeBytes);
+        batch.maxTimestampMs = nowMs;
+      }
+      batch.baseOffset = next;
+      next += batch.lastOffsetDelta + 1;
+    }
+    const active = this.#active();
+    await this.#guard('append to', active.logPath, () => active.append(records, batches));
+    this.#unsynced.add(active);
+    this.#logEndOffset = next;
+    this.#oldestUnflushedAtMs ??= nowMs;
+    return {
+      baseOffset,
+      lastOffset,
+      logAppendTimeMs: this.#config.logAppendTime ? nowMs : -1,
+      logStartOffset: this.#logStartOffset,
+    };
+  }
+
+  async #maybeRoll(incomingBytes: number, lastOffset: number, nowMs: number): Promise<void> {
+    const active = this.#active();
+    if (active.sizeBytes === 0) return;
+    const full = active.sizeBytes + incomingBytes > this.#config.segmentBytes;
+    const first = active.firstBatchTimestampMs;
+    const old = first !== undefined && nowMs - first > this.#config.segmentMs;
+    // Index entries hold offsets relative to the base as uint32.
+    const offsetsExhausted = lastOffset - active.baseOffset > 0x7fffffff;
+    if (full || old || offsetsExhausted || active.isIndexFull) await this.#roll();
+  }
+
+  /** Seals the active segment and starts a new one at the log end offset. Runs on the queue. */
+  async #roll(): Promise<void> {
+    const active = this.#active();
+    if (this.#segments.length >= storageLimits.segmentsPerPartitionMax) {
+      throw new StorageError(
+        'io_error',
+        `Cannot roll ${this.#name()}: ${this.#segments.length} segments already`,
+        this.#where(),
+      );
+    }
+    await this.#guard('seal', active.logPath, () => active.seal());
+    const ctx = this.segmentContext();
+    const created = await this.#guard('create segment in', this.dir, () =>
+      Segment.create(ctx, this.#logEndOffset),
+    );
+    this.#directoryUnsynced = true;
+    this.#segments = [...this.#segments, created];
+  }
+
+  /** Rolls the active segment if it holds anything (tests, retention of an expired active segment). */
+  roll(): Promise<void> {
+    this.#throwIfOffline();
+    return this.#queue.run(async () => {
+      if (this.#active().sizeBytes > 0) await this.#roll();
+    });
+  }
+
+  segmentContext(): SegmentContext {
+    return {
+      fs: this.#o.fs,
+      cache: this.#o.cache,
+      dir: this.dir,
+      indexIntervalBytes: this.#config.indexIntervalBytes,
+      indexBytesMax: this.#config.segmentIndexBytes,
+    };
+  }
+
+  /**
+   * Makes every completed append durable: fsyncs segments written since the last sync and the
+   * directory if segments were created. Called by group commit, beside the queue.
+   */
+  async sync(): Promise<void> {
+    this.#throwIfOffline();
+    const target = this.#logEndOffset;
+    const segments = [...this.#unsynced];
+    this.#unsynced.clear();
+    const directory = this.#directoryUnsynced;
+    this.#directoryUnsynced = false;
+    for (const segment of segments) {
+      if (segment.isSealed && !this.#segments.includes(segment)) continue;
+      await this.#guard('fsync', segment.logPath, () => segment.sync());
+    }
+    if (directory) await this.#guard('fsync directory', this.dir, () => this.#o.fs.syncDirectory(this.dir));
+    if (target > this.#flushedOffset) this.#flushedOffset = target;
+    if (this.#flushedOffset >= this.#logEndOffset) this.#oldestUnflushedAtMs = undefined;
+  }
+
+  /** Flushes now through group commit (shared with other partitions syncing at the same time). */
+  flush(): Promise<void> {
+    this.#throwIfOffline();
+    if (this.#flushedOffset >= this.#logEndOffset && this.#unsynced.size === 0 && !this.#directoryUnsynced) {
+      return Promise.resolve();
+    }
+    return this.#o.groupCommit.flush(this);
+  }
+
+  /** True when flush.ms has passed since the oldest unflushed append. */
+  isFlushDue(nowMs: number): boolean {
+    const since = this.#oldestUnflushedAtMs;
+    return since !== undefined && !this.isOffline && nowMs - since >= this.#config.flushMs;
+  }
+
+  /** Reads whole batches from `offset`, up to `maxBytes` (see ReadOptions.minOneBatch). */
+  async read(offset: number, maxBytes: number, options: ReadOptions = {}): Promise<ReadResult> {
+    this.#throwIfOffline();
+    const logStartOffset = this.#logStartOffset;
+    const logEndOffset = this.#logEndOffset;
+    if (offset < logStartOffset || offset > logEndOffset) {
+      throw new StorageError(
+        'offset_out_of_range',
+        `Cannot read ${this.#name()} at offset ${offset}: log spans [${logStartOffset}, ${logEndOffset})`,
+        { ...this.#where(), offset },
+      );
+    }
+    const segments = this.#segments;
+    let i = floorSegment(segments, offset);
+    // Bounded by the segment count; a segment without the offset (compacted away) passes to the next.
+    for (; i < segments.length && offset < logEndOffset; i++) {
+      const segment = segments[i]!;
+      segment.acquire();
+      try {
+        const batches = await this.#readSegment(segment, offset, maxBytes, options.minOneBatch ?? true);
+        if (batches !== undefined) return { batches, logStartOffset, logEndOffset };
+      } finally {
+        segment.release();
+      }
+    }
+    return { batches: [], logStartOffset, logEndOffset };
+  }
+
+  async #readSegment(
+    segment: Segment,
+    offset: number,
+    maxBytes: number,
+    minOneBatch: boolean,
+  ): Promise<Buffer[] | undefined> {
+    const end = segment.sizeBytes;
+    const position = await this.#positionOf(segment, offset, end);
+    if (position === undefined) return undefined;
+    // At least a header, so the first batch's size is known even under a tiny maxBytes.
+    const want = Math.min(Math.max(maxBytes, BATCH_HEADER_BYTES), end - position);
+    let data = await this.#guard('read', segment.logPath, () => segment.read(position, want));
+    const firstBytes =
+      data.length >= BATCH_LOG_OVERHEAD_BYTES ? data.readInt32BE(8) + BATCH_LOG_OVERHEAD_BYTES : 0;
+    if (
+      minOneBatch &&
+      firstBytes > data.length &&
+      firstBytes <= Math.min(storageLimits.batchBytesMax, end - position)
+    ) {
+      data = await this.#guard('read', segment.logPath, () => segment.read(position, firstBytes));
+    }
+    const batches = this.#sliceBatches(segment, data, position, end);
+    let total = 0;
+    let keep = 0;
+    // Whole batches within maxBytes; the first one regardless when minOneBatch.
+    while (
+      keep < batches.length &&
+      (total + batches[keep]!.length <= maxBytes || (keep === 0 && minOneBatch))
+    ) {
+      total += batches[keep]!.length;
+      keep++;
+    }
+    return batches.slice(0, keep);
+  }
+
+  /** Splits read bytes into whole, CRC-checked batches; a bad batch inside written data is corruption. */
+  #sliceBatches(segment: Segment, data: Buffer, position: number, end: number): Buffer[] {
+    const batches: Buffer[] = [];
+    let at = 0;
+    // Bounded by data.length: each iteration consumes one batch.
+    while (at + 12 <= data.length) {
+      const size = data.readInt32BE(at + 8) + 12;
+      const complete = at + size <= data.length;
+      if (!complete && position + at + size <= end && size > 0 && size <= storageLimits.batchBytesMax) break;
+      const checked = checkedBatchAt(data, at);
+      if ('problem' in checked) throw this.#corrupt(segment, position + at, checked.problem);
+      batches.push(data.subarray(at, at + size));
+      at += size;
+    }
+    return batches;
+  }
+
+  /** Byte position of the batch holding `offset` (or the first after it), or undefined if past this segment. */
+  async #positionOf(segment: Segment, offset: number, end: number): Promise<number | undefined> {
+    const start = await segment.offsetIndex.floor(offset);
+    let found: number | undefined;
+    const scan = await this.#guard('scan', segment.logPath, () =>
+      scanBatches(
+        segment.file,
+        start.position,
+        end,
+        { verifyCrc: false, chunkBytes: storageLimits.headerWalkChunkBytes },
+        (b) => {
+          if (b.baseOffset + b.lastOffsetDelta < offset) return true;
+          found = b.position;
+          return false;
+        },
+      ),
+    );
+    if (found === undefined && scan.problem !== undefined)
+      throw this.#corrupt(segment, scan.validEndPosition, scan.problem);
+    return found;
+  }
+
+  /** First offset whose batch timestamp is >= `timestampMs` (ListOffsets by time), or undefined. */
+  async offsetForTimestamp(timestampMs: number): Promise<TimestampOffset | undefined> {
+    this.#throwIfOffline();
+    for (const segment of this.#segments) {
+      if (segment.maxTimestampMs < timestampMs) continue;
+      segment.acquire();
+      try {
+        const found = await this.#firstBatchAtOrAfter(segment, timestampMs);
+        if (found !== undefined) return { ...found, offset: Math.max(found.offset, this.#logStartOffset) };
+      } finally {
+        segment.release();
+      }
+    }
+    return undefined;
+  }
+
+  async #firstBatchAtOrAfter(segment: Segment, timestampMs: number): Promise<TimestampOffset | undefined> {
+    const entry = await segment.timeIndex.floor(timestampMs);
+    const start = await segment.offsetIndex.floor(entry?.offset ?? segment.baseOffset);
+    let found: TimestampOffset | undefined;
+    const end = segment.sizeBytes;
+    const scan = await this.#guard('scan', segment.logPath, () =>
+      scanBatches(segment.file, start.position, end, { verifyCrc: false }, (b) => {
+        if (b.maxTimestampMs < timestampMs || b.baseOffset + b.lastOffsetDelta < this.#logStartOffset)
+          return true;
+        found = { offset: b.baseOffset, timestampMs: b.maxTimestampMs };
+        return false;
+      }),
+    );
+    if (found === undefined && scan.problem !== undefined)
+      throw this.#corrupt(segment, scan.validEndPosition, scan.problem);
+    return found;
+  }
+
+  /** The largest batch timestamp in the log and the base offset of its batch (ListOffsets MAX_TIMESTAMP). */
+  maxTimestamp(): TimestampOffset | undefined {
+    this.#throwIfOffline();
+    let best: TimestampOffset | undefined;
+    for (const s of this.#segments) {
+      if (
+        s.sizeBytes > 0 &&
+        s.maxTimestampMs >= 0 &&
+        (best === undefined || s.maxTimestampMs > best.timestampMs)
+      ) {
+        best = {
+          offset: Math.max(s.offsetOfMaxTimestamp, this.#logStartOffset),
+          timestampMs: s.maxTimestampMs,
+        };
+      }
+    }
+    return best;
+  }
+
+  /** DeleteRecords: moves the log start offset up to `offset` (durably) and deletes segments below it. */
+  deleteRecordsBefore(offset: number): Promise<number> {
+    this.#throwIfOffline();
+    return this.#queue.run(async () => {
+      this.#throwIfOffline();
+      if (offset > this.#logEndOffset || offset < 0) {
+        throw new StorageError(
+          'offset_out_of_range',
+          `Cannot delete records of ${this.#name()} before ${offset}: log ends at ${this.#logEndOffset}`,
+          { ...this.#where(), offset },
+        );
+      }
+      if (offset <= this.#logStartOffset) return this.#logStartOffset;
+      this.#logStartOffset = offset;
+      await this.#guard('persist log start offset of', this.dir, () => this.#o.persistLogStartOffsets());
+      await this.#applyRetention(this.#o.clock.nowMs(), false);
+      return this.#logStartOffset;
+    });
+  }
+
+  /** Deletes segments past retention.ms / retention.bytes / the log start offset; returns how many. */
+  enforceRetention(nowMs: number = this.#o.clock.nowMs()): Promise<number> {
+    this.#throwIfOffline();
+    return this.#queue.run(() => this.#applyRetention(nowMs, true));
+  }
+
+  async #applyRetention(nowMs: number, byPolicy: boolean): Promise<number> {
+    this.#throwIfOffline();
+    const config = byPolicy
+      ? this.#config
+      : { ...this.#config, cleanupPolicy: { delete: false, compact: false } };
+    const plan = planRetention({
+      segments: this.#segments,
+      logStartOffset: this.#logStartOffset,
+      config,
+      nowMs,
+    });
+    if (plan.rollActive) await this.#roll();
+    if (plan.deleteCount === 0) return 0;
+    const doomed = this.#segments.slice(0, plan.deleteCount);
+    this.#segments = this.#segments.slice(plan.deleteCount);
+    this.#logStartOffset = Math.max(this.#logStartOffset, this.#segments[0]!.baseOffset);
+    for (const segment of doomed) {
+      this.#unsynced.delete(segment);
+      await this.#guard('delete segment', segment.logPath, () => segment.retire());
+    }
+    this.#o.logger.info(
+      { topic: this.topic, partition: this.partition, segments: doomed.length, reason: plan.reason },
+      'Deleted segments',
+    );
+    return doomed.length;
+  }
+
+  /**
+   * Replaces sealed segments `old` (consecutive, oldest first) by `replacement` in one step on the
+   * queue; returns false (and changes nothing) if they are no longer all present, as after retention.
+   */
+  replaceSegments(
+    old: readonly Segment[],
+    replacement: readonly Segment[],
+    commit: () => Promise<void>,
+  ): Promise<boolean> {
+    this.#throwIfOffline();
+    return this.#queue.run(async () => {
+      const start = this.#segments.indexOf(old[0]!);
+      const present = start >= 0 && old.every((s, k) => this.#segments[start + k] === s);
+      if (!present || old.some((s) => !s.isSealed) || this.isOffline) return false;
+      await this.#guard('swap compacted segments in', this.dir, commit);
+      this.#segments = [
+        ...this.#segments.slice(0, start),
+        ...replacement,
+        ...this.#segments.slice(start + old.length),
+      ];
+      for (const segment of old) await segment.retire().catch(() => {});
+      return true;
+    });
+  }
+
+  /** Run `task` on the partition's queue (the cleaner uses it to read state consistently). */
+  exclusive<T>(task: () => Promise<T>): Promise<T> {
+    this.#throwIfOffline();
+    return this.#queue.run(task);
+  }
+
+  /** Writes indexes, fsyncs and closes every file (clean shutdown). */
+  close(): Promise<void> {
+    return this.#queue.run(async () => {
+      if (this.#offline !== undefined) {
+        await this.#closeQuietly();
+        return;
+      }
+      await this.sync();
+      for (const segment of this.#segments)
+        await this.#guard('close', segment.logPath, () => segment.close());
+      this.#offline = new StorageError('closed', `Partition ${this.#name()} is closed`, this.#where());
+    });
+  }
+
+  /** Closes files without writing anything (topic deletion, offline partitions). */
+  async abandon(reason: string): Promise<void> {
+    this.#offline ??= new StorageError('closed', `Partition ${this.#name()} is ${reason}`, this.#where());
+    await this.#queue.run(() => this.#closeQuietly()).catch(() => {});
+  }
+
+  async #closeQuietly(): Promise<void> {
+    for (const segment of this.#segments) await segment.retireHandlesOnly().catch(() => {});
+  }
+
+  #active(): Segment {
+    const active = this.#segments.at(-1);
+    if (active === undefined) throw new Error(`Partition ${this.#name()} has no segments`);
+    return active;
+  }
+
+  #name(): string {
+    return `${this.topic}-${this.partition}`;
+  }
+
+  #where(): { topic: string; partition: number } {
+    return { topic: this.topic, partition: this.partition };
+  }
+
+  #throwIfOffline(): void {
+    const error = this.#offline;
+    if (error === undefined) return;
+    if (error.code === 'closed') throw error;
+    throw new StorageError('partition_offline', `Partition ${this.#name()} is offline: ${error.message}`, {
+      ...this.#where(),
+      ...(error.file === undefined ? {} : { file: error.file }),
+      cause: error,
+    });
+  }
+
+  /** Runs filesystem work; a failure takes the partition offline and is rethrown as a typed error. */
+  async #guard<T>(action: string, file: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof StorageError && (error.code === 'partition_offline' || error.code === 'closed'))
+        throw error;
+      const typed = storageErrorFromFs(error, action, { ...this.#where(), file });
+      this.#goOffline(typed);
+      throw typed;
+    }
+  }
+
+  #corrupt(segment: Segment, position: number, problem: string): StorageError {
+    const error = new StorageError(
+      'corrupt_log',
+      `Corrupt batch in ${this.#name()} at byte ${position} of ${segment.logPath}: ${problem}`,
+      { ...this.#where(), file: segment.logPath },
+    );
+    this.#goOffline(error);
+    return error;
+  }
+
+  #goOffline(error: StorageError): void {
+    if (this.#offline !== undefined) return;
+    this.#offline = error;
+    this.#o.logger.error(
+      { topic: this.topic, partition: this.partition, file: error.file, code: error.code },
+      error.message,
+    );
+  }
+}
+
+/** Index of the last segment whose base offset is <= offset (0 if none). */
+export function floorSegment(segments: readonly Segment[], offset: number): number {
+  let low = 0;
+  let high = segments.length - 1;
+  let found = 0;
+  while (low <= high) {
+    const mid = (low + high) >>> 1;
+    if (segments[mid]!.baseOffset <= offset) {
+      found = mid;
+      low = mid + 1;
+    } else {
+      high = mid - 1;
+    }
+  }
+  return found;
+}
