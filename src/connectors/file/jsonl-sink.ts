@@ -34,7 +34,10 @@ export class JsonlFileSink<K, V> implements Sink<K, V> {
 
   async openWriter(): Promise<SinkWriter<K, V>> {
     this.#handle ??= open(this.#path, 'w').catch((error: unknown) => {
-      throw new EngineError('sink_failed', `Cannot open '${this.#path}' for writing: ${(error as Error).message}`);
+      throw new EngineError(
+        'sink_failed',
+        `Cannot open '${this.#path}' for writing: ${(error as Error).message}`,
+      );
     });
     await this.#handle;
     this.#openWriters++;

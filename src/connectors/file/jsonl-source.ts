@@ -122,12 +122,16 @@ export class JsonlFileSource<T> implements Source<null, T> {
   }
 
   async openPartition(partition: number, offset: number): Promise<SourcePartition<null, T>> {
-    if (partition !== 0) throw new EngineError('source_failed', `File '${this.#path}' has one partition, not ${partition}`);
+    if (partition !== 0)
+      throw new EngineError('source_failed', `File '${this.#path}' has one partition, not ${partition}`);
     let handle: FileHandle;
     try {
       handle = await open(this.#path, 'r');
     } catch (error) {
-      throw new EngineError('source_failed', `Cannot open '${this.#path}' for reading: ${(error as Error).message}`);
+      throw new EngineError(
+        'source_failed',
+        `Cannot open '${this.#path}' for reading: ${(error as Error).message}`,
+      );
     }
     return new JsonlPartition(this.#path, handle, this.#options, offset);
   }

@@ -35,7 +35,10 @@ test('the JSON-lines source resumes at an offset', async () => {
   const partition = await new JsonlFileSource<number>(path).openPartition(0, 2);
   const out: EngineRecord<null, number>[] = [];
   assert.equal(await partition.poll(out, 10), 'end');
-  assert.deepEqual(out.map((r) => r.value), [3]);
+  assert.deepEqual(
+    out.map((r) => r.value),
+    [3],
+  );
   assert.equal(partition.position(), 3);
   await partition.close();
 });
@@ -46,16 +49,27 @@ test('the JSON-lines source names the file and line of a line that is not JSON',
   const partition = await new JsonlFileSource(path).openPartition(0, 0);
   await assert.rejects(
     partition.poll([], 10),
-    (e: unknown) => e instanceof EngineError && e.message.includes('line 2') && e.message.includes('bad.jsonl'),
+    (e: unknown) =>
+      e instanceof EngineError && e.message.includes('line 2') && e.message.includes('bad.jsonl'),
   );
   await partition.close();
 });
 
 test('the JSON-lines sink writes one formatted value per line', async () => {
   const path = join(dir, 'out.jsonl');
-  const sink = new JsonlFileSink<null, { a: number }>(path, { format: (r) => ({ ...r.value, t: r.timestamp }) });
+  const sink = new JsonlFileSink<null, { a: number }>(path, {
+    format: (r) => ({ ...r.value, t: r.timestamp }),
+  });
   const writer = await sink.openWriter();
-  const rec = (a: number) => ({ key: null, value: { a }, timestamp: a * 10, headers: [], topic: 't', partition: 0, offset: a });
+  const rec = (a: number) => ({
+    key: null,
+    value: { a },
+    timestamp: a * 10,
+    headers: [],
+    topic: 't',
+    partition: 0,
+    offset: a,
+  });
   writer.write([rec(1), rec(2)]);
   await writer.close();
   assert.equal(readFileSync(path, 'utf8'), '{"a":1,"t":10}\n{"a":2,"t":20}\n');
