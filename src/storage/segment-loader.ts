@@ -1,6 +1,7 @@
 // Opening segments at startup. After a clean shutdown the index files are trusted (checked for
 // order and bounds); after a crash, segments from the recovery point on are rescanned with
 // length and CRC checks, their torn tail truncated and their indexes rebuilt.
+import { StorageError } from './errors.ts';
 import type { FileHandle } from './fs/file-system.ts';
 import type { StorageLogger } from './logger.ts';
 import { OFFSET_INDEX_ENTRY_BYTES, offsetIndexProblem } from './offset-index.ts';
@@ -174,10 +175,14 @@ export async function loadActiveSegment(
   );
   segment.restoreFirstBatchTimestamp(first);
   if (result.problem !== undefined) {
-    // A clean shutdown left a bad tail: the marker lied or the disk changed since. Rescan fully.
-    logger.warn({ file: logFile, problem: result.problem }, 'Clean segment has a bad tail; recovering it');
-    await segment.close();
-    return recoverSegment(ctx, baseOffset, false);
+    // Everything was fsynced before the clean shutdown, so this is damage to acknowledged data, not
+    // a torn write: truncating would silently drop records. Refuse, and let the partition go offline.
+    await segment.close().catch(() => {});
+    throw new StorageError(
+      'corrupt_log',
+      `Corrupt batch at byte ${result.validEndPosition} of ${logFile} after a clean shutdown: ${result.problem}`,
+      { file: logFile },
+    );
   }
   return { segment, problem: undefined, truncatedBytes: 0 };
 }
