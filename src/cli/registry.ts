@@ -2,3 +2,4 @@
 import type { Command } from './command.ts';
 
 export const commands: Command[] = [];
+commands.push((await import('./commands/nexmark.ts')).nexmarkCommand);
