@@ -44,3 +44,45 @@ export interface Authorizer {
 }
 
 export const allowAll: Authorizer = Object.freeze({ authorize: () => true });
+
+/** Kafka's AclOperation codes, for the authorized-operations bit fields of Metadata and Describe*. */
+const OPERATION_CODES: Readonly<Record<AclOperation, number>> = {
+  Read: 3,
+  Write: 4,
+  Create: 5,
+  Delete: 6,
+  Alter: 7,
+  Describe: 8,
+  ClusterAction: 9,
+  DescribeConfigs: 10,
+  AlterConfigs: 11,
+  IdempotentWrite: 12,
+};
+
+/** The operations Kafka reports for each resource type. */
+const OPERATIONS_BY_TYPE: Readonly<Partial<Record<ResourceType, readonly AclOperation[]>>> = {
+  Topic: ['Read', 'Write', 'Create', 'Delete', 'Alter', 'Describe', 'DescribeConfigs', 'AlterConfigs'],
+  Cluster: [
+    'Create',
+    'Alter',
+    'Describe',
+    'ClusterAction',
+    'DescribeConfigs',
+    'AlterConfigs',
+    'IdempotentWrite',
+  ],
+  Group: ['Read', 'Describe', 'Delete'],
+};
+
+/** The bit field of operations `check` allows on a resource (bit n = AclOperation code n). */
+export function authorizedOperations(
+  check: (operation: AclOperation, resourceType: ResourceType, name: string) => boolean,
+  resourceType: ResourceType,
+  name: string,
+): number {
+  let bits = 0;
+  for (const operation of OPERATIONS_BY_TYPE[resourceType] ?? []) {
+    if (check(operation, resourceType, name)) bits |= 1 << OPERATION_CODES[operation];
+  }
+  return bits;
+}

@@ -5,9 +5,13 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { brokerLimits, protocolLimits } from '../limits.ts';
+import { NodeFileSystem } from '../storage/fs/node-file-system.ts';
+import { LogManager } from '../storage/log-manager.ts';
+import { AppendNotifier } from './append-notifier.ts';
 import { type Authorizer, allowAll } from './authorizer.ts';
 import { loadClusterMeta } from './cluster-meta.ts';
 import { type BrokerConfig, resolveBrokerConfig } from './config.ts';
+import { FetchSessionCache } from './fetch-sessions.ts';
 import { loadHandlers } from './handlers/registry.ts';
 import { createLogger } from './logger.ts';
 import { RequestDispatcher } from './request-dispatcher.ts';
@@ -81,6 +85,12 @@ export async function runBroker(
   try {
     const meta = await loadClusterMeta(dataDir, config.nodeId);
     const handlers = await loadHandlers();
+    const logs = await LogManager.open(dataDir, new NodeFileSystem(), {
+      brokerConfig: config.logSettings,
+      logger: log.child({ component: 'storage' }),
+    });
+    cleanups.push(() => logs.close());
+    logs.start();
     const limits = networkLimits(extras.limits);
     const server = new BrokerServer({
       log,
@@ -101,7 +111,15 @@ export async function runBroker(
       clusterId: meta.clusterId,
     };
     const nouns: Partial<BrokerNouns> = {};
-    const services: BrokerServices = { node, handlers, nouns };
+    const services: BrokerServices = {
+      node,
+      config,
+      handlers,
+      logs,
+      appends: new AppendNotifier(),
+      fetchSessions: new FetchSessionCache(),
+      nouns,
+    };
     for (const factory of extras.nouns ?? []) {
       const created = await factory.create(services);
       (nouns as Record<string, unknown>)[factory.name] = created.noun;

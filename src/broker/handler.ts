@@ -47,8 +47,9 @@ export interface Handler<Request, Response> {
   /**
    * A response that answers every part of `request` with `errorCode`, valid for ctx.apiVersion.
    * Used when handle() throws, so a bug costs one request an error rather than the connection.
+   * Null only for requests that never get a response (Produce with acks=0).
    */
-  errorResponse(ctx: RequestContext, request: Request, errorCode: number): Response;
+  errorResponse(ctx: RequestContext, request: Request, errorCode: number): Response | null;
 }
 
 /** A handler with its request and response types erased, as the registry and server hold it. */
@@ -63,7 +64,7 @@ export interface HandlerDefinition<Request, Response> {
   decode(r: Reader, version: number): Request;
   encode(w: Writer, version: number, response: Response): void;
   handle(ctx: RequestContext, request: Request): Response | null | Promise<Response | null>;
-  errorResponse(ctx: RequestContext, request: Request, errorCode: number): Response;
+  errorResponse(ctx: RequestContext, request: Request, errorCode: number): Response | null;
 }
 
 /** Checks a handler's version range against the descriptors and erases its types for the registry. */

@@ -110,7 +110,7 @@ export class RequestDispatcher {
     };
   }
 
-  #encode(handler: AnyHandler, ctx: RequestContext, request: unknown, response: unknown): Buffer[] {
+  #encode(handler: AnyHandler, ctx: RequestContext, request: unknown, response: unknown): Buffer[] | null {
     try {
       return frameOf(ctx.apiVersion, ctx.header.correlationId, handler, response);
     } catch (error) {
@@ -118,6 +118,7 @@ export class RequestDispatcher {
       // than leave the client waiting on this correlation id forever.
       ctx.log.error({ err: error }, 'Cannot encode response; answering UNKNOWN_SERVER_ERROR');
       const fallback = handler.errorResponse(ctx, request, ErrorCode.unknownServerError);
+      if (fallback === null) return null;
       return frameOf(ctx.apiVersion, ctx.header.correlationId, handler, fallback);
     }
   }

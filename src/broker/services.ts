@@ -1,6 +1,10 @@
 // The nouns handlers delegate to. The broker builds one BrokerServices at start and passes it in
 // every RequestContext; each noun owns its piece of mutable state (the log store owns partitions,
 // the fetch-session cache owns sessions), so handlers never share state behind each other's back.
+import type { LogManager } from '../storage/log-manager.ts';
+import type { AppendNotifier } from './append-notifier.ts';
+import type { BrokerConfig } from './config.ts';
+import type { FetchSessionCache } from './fetch-sessions.ts';
 import type { HandlerRegistry } from './handlers/registry.ts';
 
 /** This node as clients see it (Metadata, FindCoordinator, DescribeCluster). */
@@ -34,6 +38,12 @@ export interface NounFactory<K extends keyof BrokerNouns = keyof BrokerNouns> {
 
 export interface BrokerServices {
   readonly node: NodeIdentity;
+  readonly config: BrokerConfig;
   readonly handlers: HandlerRegistry;
+  /** Topics and partition logs (storage owns their state). */
+  readonly logs: LogManager;
+  /** Produce notifies it after appending; long-polling Fetches park on it. */
+  readonly appends: AppendNotifier;
+  readonly fetchSessions: FetchSessionCache;
   readonly nouns: Partial<BrokerNouns>;
 }

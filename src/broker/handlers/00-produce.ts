@@ -1,0 +1,189 @@
+// Produce (key 0), versions 0-11. acks 0 (no response), 1 and -1; anything else is
+// INVALID_REQUIRED_ACKS for every partition. Each partition's record set is split into batches
+// and each batch checked (magic 2, layout, CRC, codec) by the records module before storage
+// sees it; a bad batch fails only its partition, with the batch index in recordErrors (v8+).
+// Batches over the topic's max.message.bytes are MESSAGE_TOO_LARGE. Storage patches offsets
+// (and LogAppendTime when the topic uses it). An append resolves once written, and once fsynced
+// when the topic's flush.messages is reached (flush.ms is the background flusher's), so acks=1
+// and acks=-1 both answer after the durability policy is met; a single node has no replicas to
+// wait for beyond that. acks=-1 is bounded by the request's timeoutMs (REQUEST_TIMED_OUT).
+// Appends to different partitions run concurrently; each wakes the fetches waiting on it.
+// Transactional produce needs the transaction coordinator (later issue): batches are stored as sent.
+import { brokerLimits } from '../../limits.ts';
+import type { RecordsData } from '../../protocol/codec-support.ts';
+import { ErrorCode } from '../../protocol/error-codes.ts';
+import { ApiKey } from '../../protocol/generated/apis.ts';
+import { decodeProduceRequest, type ProduceRequest } from '../../protocol/generated/produce-request.ts';
+import {
+  defaultProduceResponse,
+  defaultProduceResponsePartitionProduceResponse,
+  encodeProduceResponse,
+  type ProduceResponse,
+  type ProduceResponsePartitionProduceResponse,
+} from '../../protocol/generated/produce-response.ts';
+import { validateRecordBatch } from '../../protocol/records/record-batch.ts';
+import { splitBatches } from '../../protocol/records/split-batches.ts';
+import { errorCodeFor } from '../error-code-for.ts';
+import { defineHandler, type RequestContext } from '../handler.ts';
+
+const ERROR_MESSAGE_MIN_VERSION = 8;
+
+type PartitionResult = ProduceResponsePartitionProduceResponse;
+
+function failed(
+  index: number,
+  errorCode: number,
+  message: string | null,
+  batchIndex?: number,
+): PartitionResult {
+  const r = defaultProduceResponsePartitionProduceResponse();
+  r.index = index;
+  r.errorCode = errorCode;
+  r.errorMessage = message;
+  if (batchIndex !== undefined) r.recordErrors = [{ batchIndex, batchIndexErrorMessage: message }];
+  return r;
+}
+
+/** The records as one buffer checked batch by batch, or the partition's failure. */
+function checkedRecords(
+  index: number,
+  records: RecordsData | null,
+  maxMessageBytes: number,
+): Buffer | PartitionResult {
+  if (records === null) return failed(index, ErrorCode.invalidRecord, 'Produce request has no records');
+  const buf = Buffer.isBuffer(records) ? records : Buffer.concat(records as Buffer[]);
+  let split: ReturnType<typeof splitBatches>;
+  try {
+    split = splitBatches(buf);
+  } catch (error) {
+    return failed(index, ErrorCode.corruptMessage, (error as Error).message, 0);
+  }
+  if (split.batches.length === 0 || split.partialBytes > 0) {
+    const what =
+      split.batches.length === 0 ? 'no record batch' : `a truncated batch of ${split.partialBytes} bytes`;
+    return failed(index, ErrorCode.corruptMessage, `Produce records hold ${what}`, split.batches.length);
+  }
+  for (let i = 0; i < split.batches.length; i++) {
+    const batch = split.batches[i] as Buffer;
+    if (batch.length > maxMessageBytes) {
+      const message = `Record batch of ${batch.length} bytes exceeds max.message.bytes ${maxMessageBytes}`;
+      return failed(index, ErrorCode.messageTooLarge, message, i);
+    }
+    const checked = validateRecordBatch(batch);
+    if (!checked.ok) {
+      const code =
+        checked.problem === 'compression' ? ErrorCode.unsupportedCompressionType : ErrorCode.corruptMessage;
+      return failed(index, code, checked.error.message, i);
+    }
+  }
+  return buf;
+}
+
+async function appendPartition(
+  ctx: RequestContext,
+  topic: string,
+  index: number,
+  records: RecordsData | null,
+  timeoutMs: number,
+): Promise<PartitionResult> {
+  const { logs, appends } = ctx.services;
+  const log = logs.partition(topic, index);
+  if (log === undefined) return failed(index, ErrorCode.unknownTopicOrPartition, null);
+  const checked = checkedRecords(index, records, log.config.maxMessageBytes);
+  if (!Buffer.isBuffer(checked)) return checked;
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs);
+  });
+  const appended = log.append(checked);
+  try {
+    const result = await Promise.race([appended, timedOut]);
+    if (result === 'timeout') {
+      // The append continues; only the acknowledgement is given up, as in Kafka.
+      appended.then(
+        () => appends.notify(topic, index),
+        () => {},
+      );
+      return failed(index, ErrorCode.requestTimedOut, `Append not durable within ${timeoutMs} ms`);
+    }
+    appends.notify(topic, index);
+    const r = defaultProduceResponsePartitionProduceResponse();
+    r.index = index;
+    r.baseOffset = BigInt(result.baseOffset);
+    r.logAppendTimeMs = BigInt(result.logAppendTimeMs);
+    r.logStartOffset = BigInt(result.logStartOffset);
+    return r;
+  } catch (error) {
+    const code = errorCodeFor(error);
+    if (code === ErrorCode.unknownServerError)
+      ctx.log.error({ err: error, topic, partition: index }, 'Append failed');
+    return failed(index, code, error instanceof Error ? error.message : String(error));
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function versioned(ctx: RequestContext, response: ProduceResponse): ProduceResponse {
+  if (ctx.apiVersion >= ERROR_MESSAGE_MIN_VERSION) return response;
+  for (const t of response.responses) {
+    for (const p of t.partitionResponses) {
+      p.errorMessage = null;
+      p.recordErrors = [];
+    }
+  }
+  return response;
+}
+
+function everyPartition(request: ProduceRequest, errorCode: number, message: string | null): ProduceResponse {
+  const response = defaultProduceResponse();
+  response.responses = request.topicData.map((t) => ({
+    name: t.name,
+    partitionResponses: t.partitionData.map((p) => failed(p.index, errorCode, message)),
+  }));
+  return response;
+}
+
+export const handler = defineHandler<ProduceRequest, ProduceResponse>({
+  apiKey: ApiKey.Produce,
+  decode: decodeProduceRequest,
+  encode: encodeProduceResponse,
+  async handle(ctx, request) {
+    const { acks } = request;
+    if (acks !== 0 && acks !== 1 && acks !== -1) {
+      return versioned(
+        ctx,
+        everyPartition(request, ErrorCode.invalidRequiredAcks, `acks must be -1, 0 or 1, got ${acks}`),
+      );
+    }
+    const timeoutMs =
+      acks === -1
+        ? Math.min(Math.max(request.timeoutMs, 0), brokerLimits.produceAckWaitMsMax)
+        : brokerLimits.produceAckWaitMsMax;
+    const response = defaultProduceResponse();
+    response.responses = await Promise.all(
+      request.topicData.map(async (t) => {
+        const allowed = ctx.authorize('Write', 'Topic', t.name);
+        const partitionResponses = await Promise.all(
+          t.partitionData.map((p) =>
+            allowed
+              ? appendPartition(ctx, t.name, p.index, p.records, timeoutMs)
+              : failed(p.index, ErrorCode.topicAuthorizationFailed, null),
+          ),
+        );
+        return { name: t.name, partitionResponses };
+      }),
+    );
+    if (acks === 0) {
+      const failures = response.responses.flatMap((t) =>
+        t.partitionResponses.filter((p) => p.errorCode !== 0),
+      );
+      if (failures.length > 0)
+        ctx.log.warn({ failures: failures.length }, 'acks=0 produce had failed partitions');
+      return null;
+    }
+    return versioned(ctx, response);
+  },
+  errorResponse(ctx, request, errorCode) {
+    return request.acks === 0 ? null : versioned(ctx, everyPartition(request, errorCode, null));
+  },
+});

@@ -1,0 +1,219 @@
+// Fetch (key 1), versions 0-17. Long poll: reads every requested partition and, until minBytes
+// are gathered, parks on the append notifier until data arrives, maxWaitMs (clipped to
+// fetchWaitMsMax) passes or the connection closes. Sizes: each partition returns at most
+// partitionMaxBytes and the response at most maxBytes (v3+, clipped to fetchResponseBytesMax),
+// but the first batch of the first partition with data is returned whole even if larger (KIP-74),
+// so a consumer always progresses. Fetch sessions (v7+, KIP-227) are kept in the FetchSessionCache;
+// incremental responses carry only partitions with news. v13+ names topics by id. read_committed
+// gets LSO = high watermark until transactions exist; there are no aborted transactions to list.
+// Batches are served as stored (magic 2), so clients of v0-3 that expect older formats cannot read them.
+import { brokerLimits } from '../../limits.ts';
+import { ErrorCode } from '../../protocol/error-codes.ts';
+import { ApiKey } from '../../protocol/generated/apis.ts';
+import { decodeFetchRequest, type FetchRequest } from '../../protocol/generated/fetch-request.ts';
+import {
+  defaultFetchResponse,
+  defaultFetchResponsePartitionData,
+  encodeFetchResponse,
+  type FetchResponse,
+  type FetchResponseFetchableTopicResponse,
+  type FetchResponsePartitionData,
+} from '../../protocol/generated/fetch-response.ts';
+import { partitionKey } from '../append-notifier.ts';
+import { errorCodeFor } from '../error-code-for.ts';
+import {
+  type FetchPartitionRequest,
+  type FetchPartitionState,
+  type FetchSessionRequest,
+  mustSend,
+  sessionKey,
+} from '../fetch-sessions.ts';
+import { defineHandler, type RequestContext } from '../handler.ts';
+import { topicsById } from '../topic-names.ts';
+
+const TOPIC_IDS_MIN_VERSION = 13;
+const MAX_BYTES_MIN_VERSION = 3;
+const TRANSACTIONS_MIN_VERSION = 4;
+const READ_COMMITTED = 1;
+const NO_RECORDS = Buffer.alloc(0);
+
+interface PartitionRead {
+  state: FetchPartitionState;
+  errorCode: number;
+  highWatermark: bigint;
+  logStartOffset: bigint;
+  records: Buffer[];
+  bytes: number;
+}
+
+interface Round {
+  reads: PartitionRead[];
+  bytes: number;
+  failed: boolean;
+}
+
+function sessionRequest(ctx: RequestContext, request: FetchRequest): FetchSessionRequest {
+  const byId = ctx.apiVersion >= TOPIC_IDS_MIN_VERSION;
+  const ids = byId ? topicsById(ctx.services.logs) : null;
+  const partitions: FetchPartitionRequest[] = [];
+  for (const t of request.topics) {
+    const topic = ids === null ? t.topic : (ids.get(t.topicId)?.name ?? '');
+    for (const p of t.partitions) {
+      partitions.push({
+        topic,
+        topicId: t.topicId,
+        partition: p.partition,
+        fetchOffset: p.fetchOffset,
+        partitionMaxBytes: p.partitionMaxBytes,
+      });
+    }
+  }
+  const forgotten = request.forgottenTopicsData.flatMap((t) =>
+    t.partitions.map((p) => sessionKey(byId ? t.topicId : t.topic, p)),
+  );
+  return { sessionId: request.sessionId, sessionEpoch: request.sessionEpoch, partitions, forgotten };
+}
+
+async function readPartition(
+  ctx: RequestContext,
+  state: FetchPartitionState,
+  budget: number,
+  first: boolean,
+) {
+  const read: PartitionRead = {
+    state,
+    errorCode: 0,
+    highWatermark: -1n,
+    logStartOffset: -1n,
+    records: [],
+    bytes: 0,
+  };
+  const fail = (errorCode: number) => Object.assign(read, { errorCode });
+  if (state.topic === '') return fail(ErrorCode.unknownTopicId);
+  if (!ctx.authorize('Read', 'Topic', state.topic)) return fail(ErrorCode.topicAuthorizationFailed);
+  const log = ctx.services.logs.partition(state.topic, state.partition);
+  if (log === undefined) return fail(ErrorCode.unknownTopicOrPartition);
+  if (log.isOffline) return fail(ErrorCode.kafkaStorageError);
+  read.highWatermark = BigInt(log.logEndOffset);
+  read.logStartOffset = BigInt(log.logStartOffset);
+  if (state.fetchOffset < read.logStartOffset || state.fetchOffset > read.highWatermark) {
+    return fail(ErrorCode.offsetOutOfRange);
+  }
+  const maxBytes = Math.min(state.partitionMaxBytes, budget);
+  if (state.fetchOffset === read.highWatermark || (maxBytes <= 0 && !first)) return read;
+  try {
+    const result = await log.read(Number(state.fetchOffset), Math.max(maxBytes, 0), { minOneBatch: first });
+    read.records = result.batches;
+    read.bytes = result.batches.reduce((sum, b) => sum + b.length, 0);
+    read.highWatermark = BigInt(result.logEndOffset);
+    read.logStartOffset = BigInt(result.logStartOffset);
+  } catch (error) {
+    fail(errorCodeFor(error));
+    if (read.errorCode === ErrorCode.unknownServerError)
+      ctx.log.error({ err: error, topic: state.topic }, 'Read failed');
+  }
+  return read;
+}
+
+async function readRound(
+  ctx: RequestContext,
+  partitions: FetchPartitionState[],
+  maxBytes: number,
+): Promise<Round> {
+  const round: Round = { reads: [], bytes: 0, failed: false };
+  for (const state of partitions) {
+    const read = await readPartition(ctx, state, maxBytes - round.bytes, round.bytes === 0);
+    round.reads.push(read);
+    round.bytes += read.bytes;
+    if (read.errorCode !== ErrorCode.none) round.failed = true;
+  }
+  return round;
+}
+
+function partitionData(
+  ctx: RequestContext,
+  request: FetchRequest,
+  read: PartitionRead,
+): FetchResponsePartitionData {
+  const data = defaultFetchResponsePartitionData();
+  data.partitionIndex = read.state.partition;
+  data.errorCode = read.errorCode;
+  data.highWatermark = read.highWatermark;
+  // No transactions yet: everything below the high watermark is stable.
+  data.lastStableOffset = read.highWatermark;
+  data.logStartOffset = read.logStartOffset;
+  if (ctx.apiVersion >= TRANSACTIONS_MIN_VERSION) {
+    data.abortedTransactions = request.isolationLevel === READ_COMMITTED ? [] : null;
+  }
+  data.records = read.records.length > 0 ? read.records : NO_RECORDS;
+  return data;
+}
+
+function assemble(
+  ctx: RequestContext,
+  request: FetchRequest,
+  round: Round,
+  incremental: boolean,
+): FetchResponseFetchableTopicResponse[] {
+  const byTopic = new Map<string, FetchResponseFetchableTopicResponse>();
+  for (const read of round.reads) {
+    const send = mustSend(read.state, {
+      errorCode: read.errorCode,
+      hasRecords: read.bytes > 0,
+      highWatermark: read.highWatermark,
+      lastStableOffset: read.highWatermark,
+      logStartOffset: read.logStartOffset,
+    });
+    if (incremental && !send) continue;
+    const key = `${read.state.topicId}\u0000${read.state.topic}`;
+    let topic = byTopic.get(key);
+    if (topic === undefined) {
+      topic = { topic: read.state.topic, topicId: read.state.topicId, partitions: [] };
+      if (ctx.apiVersion >= TOPIC_IDS_MIN_VERSION) topic.topic = '';
+      byTopic.set(key, topic);
+    }
+    topic.partitions.push(partitionData(ctx, request, read));
+  }
+  return [...byTopic.values()];
+}
+
+export const handler = defineHandler<FetchRequest, FetchResponse>({
+  apiKey: ApiKey.Fetch,
+  decode: decodeFetchRequest,
+  encode: encodeFetchResponse,
+  async handle(ctx, request) {
+    const { fetchSessions, appends } = ctx.services;
+    const byId = ctx.apiVersion >= TOPIC_IDS_MIN_VERSION;
+    const resolved = fetchSessions.resolve(ctx.apiVersion, sessionRequest(ctx, request), byId);
+    const response = defaultFetchResponse();
+    if (!resolved.ok) {
+      response.errorCode = resolved.errorCode;
+      return response;
+    }
+    const requestedMax =
+      ctx.apiVersion >= MAX_BYTES_MIN_VERSION ? request.maxBytes : brokerLimits.fetchResponseBytesMax;
+    const maxBytes = Math.min(Math.max(requestedMax, 0), brokerLimits.fetchResponseBytesMax);
+    const deadline = Date.now() + Math.min(Math.max(request.maxWaitMs, 0), brokerLimits.fetchWaitMsMax);
+    const keys = resolved.partitions.map((p) => partitionKey(p.topic, p.partition));
+    let round = await readRound(ctx, resolved.partitions, maxBytes);
+    // Bounded by the deadline: each pass either returns or parks until an append or the deadline.
+    while (round.bytes < request.minBytes && !round.failed && !ctx.signal.aborted) {
+      const remainingMs = deadline - Date.now();
+      if (remainingMs <= 0) break;
+      const woken = await appends.wait(keys, remainingMs, ctx.signal);
+      if (!woken) {
+        round = await readRound(ctx, resolved.partitions, maxBytes);
+        break;
+      }
+      round = await readRound(ctx, resolved.partitions, maxBytes);
+    }
+    if (ctx.apiVersion >= 7) response.sessionId = resolved.sessionId;
+    response.responses = assemble(ctx, request, round, resolved.incremental);
+    return response;
+  },
+  errorResponse(_ctx, _request, errorCode) {
+    const response = defaultFetchResponse();
+    response.errorCode = errorCode;
+    return response;
+  },
+});
