@@ -2,9 +2,11 @@
 // each figure beside its peer's from the same run. Speed targets live here, never in tests.
 import { type BenchRow, formatRows } from './bench-row.ts';
 import { benchCodec } from './codec.ts';
+import { benchNexmark } from './nexmark.ts';
 
 const benches: Record<string, { title: string; run: () => Promise<BenchRow[]> }> = {
   codec: { title: 'Protocol codec (1 MiB produce request, 1,000 records of 1 KiB)', run: benchCodec },
+  nexmark: { title: 'Nexmark queries in the local runtime (one core)', run: benchNexmark },
 };
 
 const asked = process.argv.slice(2).filter((a) => !a.startsWith('-'));
