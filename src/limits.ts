@@ -156,3 +156,54 @@ export const coordinatorLimits = {
   /** Keys one batched FindCoordinator (v4+) may name. */
   coordinatorKeysMax: 10_000,
 } as const;
+
+/** Sluice's Kafka client (src/client): connections, producer, consumer, admin. */
+export const clientLimits = {
+  /** Requests one connection has written and not yet seen answered; more wait in its queue. The
+   * idempotent producer's ordering argument needs no more than Kafka's 5. */
+  inFlightRequestsPerConnectionMax: 5,
+  /** Requests waiting on one connection for an in-flight slot before send() refuses new ones. */
+  queuedRequestsPerConnectionMax: 10_000,
+  /** Connections one client keeps to one broker (lanes: requests, fetches, group heartbeats). */
+  connectionsPerBrokerMax: 4,
+  /** Longest a TCP connect plus the ApiVersions handshake may take. */
+  connectTimeoutMsDefault: 10_000,
+  /** Longest a request may wait for its response (a Fetch adds its own maxWaitMs). */
+  requestTimeoutMsDefault: 30_000,
+  /** First wait before retrying a retriable error; doubles each attempt, with jitter. */
+  retryBackoffMsInitial: 100,
+  /** Largest wait between two retries. */
+  retryBackoffMsMax: 1_000,
+  /** Attempts one metadata, admin or coordinator call makes before its error is final. */
+  retryAttemptsMax: 20,
+  /** Topics one Metadata refresh may carry. */
+  metadataTopicsMax: 10_000,
+  /** Bytes of records the producer holds (open, ready and in-flight batches); send() waits beyond. */
+  producerBufferBytesMax: 32 * 1024 * 1024,
+  /** Default target size of one record batch before compression (Java's batch.size). */
+  producerBatchBytesDefault: 16 * 1024,
+  /** Largest batch.size a producer may be configured with. */
+  producerBatchBytesMax: 16 * 1024 * 1024,
+  /** Default longest a record waits for its batch to fill (Java's linger.ms in Kafka 4). */
+  producerLingerMsDefault: 5,
+  /** Default longest a record may take from send() to acknowledgement, retries included. */
+  producerDeliveryTimeoutMsDefault: 120_000,
+  /** Partitions one Produce request may carry. */
+  producePartitionsPerRequestMax: 1_000,
+  /** Default Fetch maxBytes (Java's fetch.max.bytes). */
+  fetchBytesMaxDefault: 50 * 1024 * 1024,
+  /** Default Fetch partitionMaxBytes (Java's max.partition.fetch.bytes). */
+  fetchPartitionBytesMaxDefault: 1024 * 1024,
+  /** Default Fetch maxWaitMs (Java's fetch.max.wait.ms). */
+  fetchWaitMsDefault: 500,
+  /** Bytes of fetched record batches a consumer buffers ahead of its reader; fetching pauses beyond. */
+  consumerPrefetchBytesMax: 64 * 1024 * 1024,
+  /** Fetched partition batches a consumer buffers ahead of its reader; fetching pauses beyond. */
+  consumerPrefetchBatchesMax: 1_024,
+  /** Records one delivered batch carries at most (a larger fetched batch is split). */
+  consumerDeliveredRecordsMax: 10_000,
+  /** Partitions one consumer may be assigned. */
+  consumerPartitionsMax: 100_000,
+  /** Members one group assignment may be computed for. */
+  assignorMembersMax: 10_000,
+} as const;
