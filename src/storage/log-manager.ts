@@ -72,6 +72,8 @@ export class LogManager {
   #recovery: RecoveryReport = { clean: true, durationMs: 0, partitions: [], offlinePartitions: [] };
   #timers: NodeJS.Timeout[] = [];
   #checkpointing: Promise<void> | undefined;
+  #startupRecoveryPoints: OffsetCheckpoint = new Map();
+  #startupStartOffsets: OffsetCheckpoint = new Map();
   #checkpointAgain = false;
   #closed = false;
 
@@ -268,17 +270,28 @@ export class LogManager {
     // At most two passes: requests arriving during a pass are covered by the next one.
     for (let pass = 0; pass < 2; pass++) {
       this.#checkpointAgain = false;
-      const recovery: OffsetCheckpoint = new Map();
-      const start: OffsetCheckpoint = new Map();
-      for (const log of this.partitions()) {
-        if (log.isOffline) continue;
-        recovery.set(checkpointKey(log.topic, log.partition), log.flushedOffset);
-        start.set(checkpointKey(log.topic, log.partition), log.logStartOffset);
-      }
-      await writeFileAtomically(this.#fs, this.dataDir, RECOVERY_POINT_FILE, encodeCheckpoint(recovery));
-      await writeFileAtomically(this.#fs, this.dataDir, LOG_START_OFFSET_FILE, encodeCheckpoint(start));
+      await this.#writeCheckpointFiles(this.partitions());
       if (!this.#checkpointAgain) return;
     }
+  }
+
+  /**
+   * Writes both checkpoint files. An offline partition keeps the values read at startup (its
+   * in-memory ones may be empty): a lower recovery point only means a longer scan, but a lower
+   * log start offset would undo an acknowledged DeleteRecords.
+   */
+  async #writeCheckpointFiles(logs: PartitionLog[]): Promise<void> {
+    const recovery: OffsetCheckpoint = new Map();
+    const start: OffsetCheckpoint = new Map();
+    for (const log of logs) {
+      const key = checkpointKey(log.topic, log.partition);
+      const knownRecovery = this.#startupRecoveryPoints.get(key) ?? 0;
+      const knownStart = this.#startupStartOffsets.get(key) ?? 0;
+      recovery.set(key, log.isOffline ? Math.min(knownRecovery, log.flushedOffset) : log.flushedOffset);
+      start.set(key, log.isOffline ? Math.max(knownStart, log.logStartOffset) : log.logStartOffset);
+    }
+    await writeFileAtomically(this.#fs, this.dataDir, RECOVERY_POINT_FILE, encodeCheckpoint(recovery));
+    await writeFileAtomically(this.#fs, this.dataDir, LOG_START_OFFSET_FILE, encodeCheckpoint(start));
   }
 
   /** Clean shutdown: closes every partition (indexes written, data fsynced), checkpoints, writes the marker. */
@@ -296,21 +309,10 @@ export class LogManager {
       });
       if (!wasOnline) allClean = false;
     }
-    await this.#checkpointLoopAfterClose(logs);
+    await this.#writeCheckpointFiles(logs);
     // An offline partition was not closed cleanly: without the marker, the next start rescans.
     if (allClean)
       await writeFileAtomically(this.#fs, this.dataDir, CLEAN_SHUTDOWN_FILE, Buffer.from('clean\n'));
-  }
-
-  async #checkpointLoopAfterClose(logs: PartitionLog[]): Promise<void> {
-    const recovery: OffsetCheckpoint = new Map();
-    const start: OffsetCheckpoint = new Map();
-    for (const log of logs) {
-      recovery.set(checkpointKey(log.topic, log.partition), log.flushedOffset);
-      start.set(checkpointKey(log.topic, log.partition), log.logStartOffset);
-    }
-    await writeFileAtomically(this.#fs, this.dataDir, RECOVERY_POINT_FILE, encodeCheckpoint(recovery));
-    await writeFileAtomically(this.#fs, this.dataDir, LOG_START_OFFSET_FILE, encodeCheckpoint(start));
   }
 
   async #open(): Promise<void> {
@@ -327,6 +329,8 @@ export class LogManager {
     await this.#removeLeftovers();
     const recoveryPoints = await this.#readCheckpoint(RECOVERY_POINT_FILE);
     const startOffsets = await this.#readCheckpoint(LOG_START_OFFSET_FILE);
+    this.#startupRecoveryPoints = recoveryPoints;
+    this.#startupStartOffsets = startOffsets;
     this.#recovery = { clean, durationMs: 0, partitions: [], offlinePartitions: [] };
     for (const topic of this.#topics.values()) {
       this.#logs.set(topic.name, []);

@@ -79,6 +79,8 @@ export class PartitionLog {
   /** Oldest first; replaced (never mutated) so readers can hold a snapshot. */
   #segments: readonly Segment[];
   #logStartOffset: number;
+  /** The log start offset known to be in the checkpoint file. */
+  #durableLogStartOffset: number;
   #logEndOffset: number;
   #flushedOffset: number;
   #unsynced = new Set<Segment>();
@@ -101,6 +103,7 @@ export class PartitionLog {
     const last = segments.at(-1);
     this.#logEndOffset = last?.nextOffset ?? logStartOffset;
     this.#logStartOffset = logStartOffset;
+    this.#durableLogStartOffset = logStartOffset;
     this.#flushedOffset = Math.min(flushedOffset, this.#logEndOffset);
   }
 
@@ -239,7 +242,7 @@ export class PartitionLog {
   }
 
   /** Rolls the active segment if it holds anything (tests, retention of an expired active segment). */
-  roll(): Promise<void> {
+  async roll(): Promise<void> {
     this.#throwIfOffline();
     return this.#queue.run(async () => {
       if (this.#active().sizeBytes > 0) await this.#roll();
@@ -277,7 +280,7 @@ export class PartitionLog {
   }
 
   /** Flushes now through group commit (shared with other partitions syncing at the same time). */
-  flush(): Promise<void> {
+  async flush(): Promise<void> {
     this.#throwIfOffline();
     if (this.#flushedOffset >= this.#logEndOffset && this.#unsynced.size === 0 && !this.#directoryUnsynced) {
       return Promise.resolve();
@@ -447,7 +450,7 @@ export class PartitionLog {
   }
 
   /** DeleteRecords: moves the log start offset up to `offset` (durably) and deletes segments below it. */
-  deleteRecordsBefore(offset: number): Promise<number> {
+  async deleteRecordsBefore(offset: number): Promise<number> {
     this.#throwIfOffline();
     return this.#queue.run(async () => {
       this.#throwIfOffline();
@@ -458,16 +461,21 @@ export class PartitionLog {
           { ...this.#where(), offset },
         );
       }
-      if (offset <= this.#logStartOffset) return this.#logStartOffset;
-      this.#logStartOffset = offset;
-      await this.#guard('persist log start offset of', this.dir, () => this.#o.persistLogStartOffsets());
+      // Retention may have moved the start past `offset` without persisting it; an acknowledged
+      // DeleteRecords must survive a crash either way.
+      this.#logStartOffset = Math.max(this.#logStartOffset, offset);
+      if (this.#durableLogStartOffset < offset) {
+        const persisting = this.#logStartOffset;
+        await this.#guard('persist log start offset of', this.dir, () => this.#o.persistLogStartOffsets());
+        this.#durableLogStartOffset = Math.max(this.#durableLogStartOffset, persisting);
+      }
       await this.#applyRetention(this.#o.clock.nowMs(), false);
       return this.#logStartOffset;
     });
   }
 
   /** Deletes segments past retention.ms / retention.bytes / the log start offset; returns how many. */
-  enforceRetention(nowMs: number = this.#o.clock.nowMs()): Promise<number> {
+  async enforceRetention(nowMs: number = this.#o.clock.nowMs()): Promise<number> {
     this.#throwIfOffline();
     return this.#queue.run(() => this.#applyRetention(nowMs, true));
   }
@@ -503,7 +511,7 @@ export class PartitionLog {
    * Replaces sealed segments `old` (consecutive, oldest first) by `replacement` in one step on the
    * queue; returns false (and changes nothing) if they are no longer all present, as after retention.
    */
-  replaceSegments(
+  async replaceSegments(
     old: readonly Segment[],
     replacement: readonly Segment[],
     commit: () => Promise<void>,
@@ -525,13 +533,13 @@ export class PartitionLog {
   }
 
   /** Run `task` on the partition's queue (the cleaner uses it to read state consistently). */
-  exclusive<T>(task: () => Promise<T>): Promise<T> {
+  async exclusive<T>(task: () => Promise<T>): Promise<T> {
     this.#throwIfOffline();
     return this.#queue.run(task);
   }
 
   /** Writes indexes, fsyncs and closes every file (clean shutdown). */
-  close(): Promise<void> {
+  async close(): Promise<void> {
     return this.#queue.run(async () => {
       if (this.#offline !== undefined) {
         await this.#closeQuietly();

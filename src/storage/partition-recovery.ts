@@ -144,6 +144,18 @@ async function loadSegments(
     }
     segments.push(loaded.segment);
     report.truncatedBytes += loaded.truncatedBytes;
+    const next = bases[i + 1];
+    if (
+      loaded.problem === undefined &&
+      i >= firstToScan &&
+      next !== undefined &&
+      loaded.segment.nextOffset !== next
+    ) {
+      // Unflushed data of this segment was lost while a later segment's survived: the log must
+      // stay contiguous, so it ends here. (Compacted segments, whose ends may leave gaps, always
+      // lie below the recovery point and are not scanned.)
+      loaded.problem = `ends at offset ${loaded.segment.nextOffset} but the next segment starts at ${next}`;
+    }
     if (loaded.problem !== undefined) {
       options.logger.warn(
         { file: loaded.segment.logPath, problem: loaded.problem, truncatedBytes: loaded.truncatedBytes },

@@ -36,29 +36,44 @@ export type FaultInjector = (operation: FsOperation) => FaultAction | undefined;
 type WriteOp = { kind: 'write'; position: number; data: Buffer } | { kind: 'truncate'; sizeBytes: number };
 
 export class MemoryInode {
-  bytes: Buffer = Buffer.alloc(0);
+  /** Backing store with spare capacity, so appends do not copy the file each time. */
+  #store: Buffer = Buffer.alloc(0);
+  #length = 0;
   durable: Buffer = Buffer.alloc(0);
   /** Writes since the last sync, oldest first; bounded by the disk's capacity. */
   unsynced: WriteOp[] = [];
 
+  get bytes(): Buffer {
+    return this.#store.subarray(0, this.#length);
+  }
+
+  set bytes(value: Buffer) {
+    this.#store = value;
+    this.#length = value.length;
+  }
+
   applyWrite(position: number, data: Buffer): void {
     const end = position + data.length;
-    if (end > this.bytes.length) {
-      const grown = Buffer.alloc(end);
-      this.bytes.copy(grown);
-      this.bytes = grown;
-    }
-    data.copy(this.bytes, position);
+    this.#ensureCapacity(end);
+    // A write past the end leaves a hole of zeros, not bytes from before a truncation.
+    if (position > this.#length) this.#store.fill(0, this.#length, position);
+    data.copy(this.#store, position);
+    this.#length = Math.max(this.#length, end);
   }
 
   applyTruncate(sizeBytes: number): void {
-    if (sizeBytes <= this.bytes.length) {
-      this.bytes = Buffer.from(this.bytes.subarray(0, sizeBytes));
-    } else {
-      const grown = Buffer.alloc(sizeBytes);
-      this.bytes.copy(grown);
-      this.bytes = grown;
+    if (sizeBytes > this.#length) {
+      this.#ensureCapacity(sizeBytes);
+      this.#store.fill(0, this.#length, sizeBytes);
     }
+    this.#length = sizeBytes;
+  }
+
+  #ensureCapacity(bytes: number): void {
+    if (bytes <= this.#store.length) return;
+    const grown = Buffer.alloc(Math.max(bytes, this.#store.length * 2, 256));
+    this.#store.copy(grown, 0, 0, this.#length);
+    this.#store = grown;
   }
 
   sync(): void {

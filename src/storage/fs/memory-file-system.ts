@@ -71,7 +71,10 @@ class MemoryFileHandle implements FileHandle {
     if (!this.#writable) throw new FsError('EIO', 'write to a file opened read-only', this.#path);
     await tick();
     const growth = Math.max(0, position + data.length - this.#inode.bytes.length);
-    const room = this.#disk.capacityBytes - this.#disk.usedBytes();
+    const room =
+      this.#disk.capacityBytes === Number.MAX_SAFE_INTEGER
+        ? growth
+        : this.#disk.capacityBytes - this.#disk.usedBytes();
     if (growth > room) {
       this.#persist(data.subarray(0, Math.max(0, data.length - growth + room)), position);
       throw new FsError('ENOSPC', 'write', this.#path);
