@@ -139,6 +139,7 @@ async function main(): Promise<void> {
     await proxy.stop();
     await kafka.stop();
   }
+  if (proxy.unmatchedResponses > 0) console.warn(`${proxy.unmatchedResponses} responses matched no request`);
   if (proxy.droppedFrames > 0)
     console.warn(`the proxy dropped ${proxy.droppedFrames} frames over its memory bound`);
   const entries = writeGolden(frames, infos);

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { GoldenManifest } from './golden-set.ts';
+import { type GoldenManifest, headerVersion } from './golden-set.ts';
 import { produceCompression } from './produce-compression.ts';
 
 const goldenDir = new URL('../../src/protocol/golden/', import.meta.url).pathname;
@@ -40,6 +40,7 @@ test('each golden frame header carries the api key, version and correlation id o
     } else {
       assert.equal(payload.readInt32BE(0), e.correlationId, `correlation id of ${e.file}`);
     }
+    assert.equal(e.headerVersion, headerVersion(e.apiKey, e.apiVersion, e.direction), `header of ${e.file}`);
     const name = e.file.split('/')[1] ?? '';
     assert.match(name, new RegExp(`^\\d{3}-${e.apiName}-v${e.apiVersion}-${e.direction}\\.bin$`));
   }

@@ -23,6 +23,9 @@ export interface GoldenEntry {
    * flexible, but always v0 for ApiVersions, so a client can read it before it knows versions). */
   headerVersion: number;
   flexible: boolean;
+  /** Whether the api version is within our descriptors (src/protocol/generated/apis.ts). Real
+   * clients already send versions newer than those (e.g. Produce v13, Fetch v18). */
+  inDescriptors: boolean;
   bytes: number;
   /** Produce requests and their responses: codec of the first record batch of the request. */
   compression?: CompressionName | 'empty';
@@ -53,6 +56,11 @@ export function apiName(apiKey: number): string {
 export function isFlexible(apiKey: number, apiVersion: number): boolean {
   const info = apiByKey(apiKey);
   return info !== undefined && apiVersion >= info.flexibleMin;
+}
+
+export function inDescriptors(apiKey: number, apiVersion: number): boolean {
+  const info = apiByKey(apiKey);
+  return info !== undefined && apiVersion >= info.minVersion && apiVersion <= info.maxVersion;
 }
 
 export function headerVersion(apiKey: number, apiVersion: number, direction: FrameDirection): number {
@@ -126,6 +134,7 @@ function entryFor(
     correlationId: frame.correlationId,
     headerVersion: headerVersion(frame.apiKey, frame.apiVersion, frame.direction),
     flexible: isFlexible(frame.apiKey, frame.apiVersion),
+    inDescriptors: inDescriptors(frame.apiKey, frame.apiVersion),
     bytes: frame.payload.length,
     ...(variant === undefined ? {} : { compression: variant }),
   };

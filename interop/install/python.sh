@@ -3,13 +3,14 @@
 # Debian bookworm has python3-confluent-kafka 1.7.0 (librdkafka 2.0.2) and python3-kafka 2.0.2,
 # years older than the clients people run against Kafka 4 (kafka-python 2.0.2 predates
 # Kafka 4's removal of old protocol versions), so we take current releases from PyPI, pinned.
-# Use: "$SLUICE_CACHE/interop/python/bin/python" (printed on success).
+# Use: "$SLUICE_CACHE/interop/python/bin/python" interop/python/client.py ... (the python is printed on success).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 CONFLUENT_KAFKA_VERSION="${CONFLUENT_KAFKA_VERSION:-2.16.1}"
 KAFKA_PYTHON_VERSION="${KAFKA_PYTHON_VERSION:-3.0.12}"
 VENV="$INTEROP_CACHE/python"
-WANT="confluent-kafka==$CONFLUENT_KAFKA_VERSION kafka-python==$KAFKA_PYTHON_VERSION"
+# kafka-python needs these extras for the snappy, lz4 and zstd codecs (gzip is built in).
+WANT="confluent-kafka==$CONFLUENT_KAFKA_VERSION kafka-python[lz4,snappy,zstd]==$KAFKA_PYTHON_VERSION"
 
 if [[ -f "$VENV/.complete" && "$(cat "$VENV/.complete")" == "$WANT" ]]; then
   log "python clients already installed in $VENV ($WANT)"
@@ -29,6 +30,6 @@ if ! "$VENV/bin/python" -m pip install -q --disable-pip-version-check $WANT >"$I
   log "Cannot install python clients: pip install $WANT failed (log above)"
   exit 1
 fi
-"$VENV/bin/python" -c 'import confluent_kafka, kafka; print("confluent-kafka", confluent_kafka.version(), "librdkafka", confluent_kafka.libversion()[0], "kafka-python", kafka.__version__)' >&2
+"$VENV/bin/python" -c 'import confluent_kafka, kafka; print("confluent-kafka", confluent_kafka.__version__, "librdkafka", confluent_kafka.libversion()[0], "kafka-python", kafka.__version__)' >&2
 echo "$WANT" >"$VENV/.complete"
 echo "$VENV/bin/python"
