@@ -1,0 +1,548 @@
+// One consumer group of the new protocol (KIP-848, ConsumerGroupHeartbeat). The coordinator
+// owns the assignment: a change in membership, subscriptions or subscribed topics bumps the
+// group epoch; the target assignment is recomputed by the server assignor for that epoch; each
+// member then reconciles towards its target one heartbeat at a time, revoking before it is
+// given partitions another member still owns. Everything runs synchronously. See REBALANCE.md.
+import { ErrorCode } from '../protocol/error-codes.ts';
+import {
+  type Assignment,
+  assignmentEquals,
+  assignmentFromList,
+  assignmentHas,
+  assignmentIntersect,
+  assignmentMinus,
+  assignmentSize,
+  assignmentSubsetOf,
+  assignmentToList,
+  emptyAssignment,
+  type TopicPartitionsList,
+} from './assignment.ts';
+import type { AssignorMember, ServerAssignor } from './assignor.ts';
+import { GroupOffsets } from './group-offsets.ts';
+import { type GroupRuntime, groupTimerKey, groupTimerPrefix } from './group-runtime.ts';
+import { rangeAssignor } from './range-assignor.ts';
+import { uniformAssignor } from './uniform-assignor.ts';
+
+export const serverAssignors: ReadonlyMap<string, ServerAssignor> = new Map([
+  [uniformAssignor.name, uniformAssignor],
+  [rangeAssignor.name, rangeAssignor],
+]);
+
+/** memberEpoch values with a meaning of their own in ConsumerGroupHeartbeat. */
+export const MemberEpoch = { join: 0, leave: -1, leaveStatic: -2 } as const;
+
+export type ConsumerMemberState = 'stable' | 'unrevokedPartitions' | 'unreleasedPartitions';
+export type ConsumerGroupState = 'Empty' | 'Assigning' | 'Reconciling' | 'Stable' | 'Dead';
+
+export interface ConsumerMember {
+  memberId: string;
+  instanceId: string | null;
+  rackId: string | null;
+  clientId: string;
+  clientHost: string;
+  rebalanceTimeoutMs: number;
+  subscribedTopicNames: string[];
+  subscribedTopicRegex: string | null;
+  serverAssignor: string | null;
+  memberEpoch: number;
+  previousMemberEpoch: number;
+  state: ConsumerMemberState;
+  /** Partitions the member may consume now. */
+  assigned: Assignment;
+  /** Partitions the member must give up before it advances to the target epoch. */
+  pendingRevocation: Assignment;
+}
+
+export interface ConsumerHeartbeatRequest {
+  memberId: string;
+  memberEpoch: number;
+  instanceId: string | null;
+  rackId: string | null;
+  rebalanceTimeoutMs: number;
+  subscribedTopicNames: string[] | null;
+  subscribedTopicRegex: string | null;
+  serverAssignor: string | null;
+  /** Partitions the member reports owning; null when unchanged since its last heartbeat. */
+  ownedTopicPartitions: TopicPartitionsList[] | null;
+  clientId: string;
+  clientHost: string;
+}
+
+export interface ConsumerHeartbeatResult {
+  errorCode: number;
+  errorMessage: string | null;
+  memberId: string | null;
+  memberEpoch: number;
+  heartbeatIntervalMs: number;
+  /** The member's full assignment, or null when it has not changed. */
+  assignment: TopicPartitionsList[] | null;
+}
+
+export function heartbeatError(
+  errorCode: number,
+  errorMessage: string | null = null,
+): ConsumerHeartbeatResult {
+  return {
+    errorCode,
+    errorMessage,
+    memberId: null,
+    memberEpoch: 0,
+    heartbeatIntervalMs: 0,
+    assignment: null,
+  };
+}
+
+export class ConsumerGroup {
+  readonly type = 'consumer';
+  readonly groupId: string;
+  readonly offsets: GroupOffsets;
+  readonly #rt: GroupRuntime;
+  #groupEpoch = 0;
+  #assignmentEpoch = 0;
+  #dead = false;
+  #emptySinceMs: number;
+  readonly #members = new Map<string, ConsumerMember>();
+  readonly #staticMembers = new Map<string, string>();
+  readonly #target = new Map<string, Assignment>();
+  /** Names, ids and partition counts of the subscribed topics when the target was computed. */
+  #subscriptionKey = '';
+  #assignorName: string;
+
+  constructor(groupId: string, rt: GroupRuntime, offsets: GroupOffsets = new GroupOffsets()) {
+    this.groupId = groupId;
+    this.#rt = rt;
+    this.offsets = offsets;
+    this.#emptySinceMs = rt.clock.nowMs();
+    this.#assignorName = rt.config.consumerAssignors[0] as string;
+  }
+
+  get groupEpoch(): number {
+    return this.#groupEpoch;
+  }
+  get assignmentEpoch(): number {
+    return this.#assignmentEpoch;
+  }
+  get assignorName(): string {
+    return this.#assignorName;
+  }
+  get memberCount(): number {
+    return this.#members.size;
+  }
+  get isEmpty(): boolean {
+    return this.#members.size === 0;
+  }
+  get stateSinceMs(): number {
+    return this.#emptySinceMs;
+  }
+  members(): IterableIterator<ConsumerMember> {
+    return this.#members.values();
+  }
+  member(memberId: string): ConsumerMember | undefined {
+    return this.#members.get(memberId);
+  }
+  targetOf(memberId: string): Assignment {
+    return this.#target.get(memberId) ?? emptyAssignment();
+  }
+
+  get state(): ConsumerGroupState {
+    if (this.#dead) return 'Dead';
+    if (this.#members.size === 0) return 'Empty';
+    if (this.#groupEpoch > this.#assignmentEpoch) return 'Assigning';
+    for (const m of this.#members.values()) {
+      if (m.memberEpoch !== this.#assignmentEpoch || m.state !== 'stable') return 'Reconciling';
+    }
+    return 'Stable';
+  }
+
+  /** One ConsumerGroupHeartbeat (join, reconcile, or leave); request already validated. */
+  heartbeat(req: ConsumerHeartbeatRequest): ConsumerHeartbeatResult {
+    if (this.#dead) return heartbeatError(ErrorCode.coordinatorNotAvailable);
+    if (req.memberEpoch === MemberEpoch.leave || req.memberEpoch === MemberEpoch.leaveStatic)
+      return this.#leave(req);
+
+    let member: ConsumerMember;
+    let bump = false;
+    if (req.memberEpoch === MemberEpoch.join) {
+      const joined = this.#join(req);
+      if (typeof joined === 'number') return heartbeatError(joined);
+      member = joined.member;
+      bump = joined.isNew;
+    } else {
+      const found = this.#members.get(req.memberId);
+      if (found === undefined) return heartbeatError(ErrorCode.unknownMemberId);
+      if (req.instanceId !== null && found.instanceId !== req.instanceId)
+        return heartbeatError(ErrorCode.fencedInstanceId);
+      const fenced = this.#checkEpoch(found, req);
+      if (fenced !== ErrorCode.none) return heartbeatError(fenced);
+      member = found;
+    }
+    if (this.#updateSubscription(member, req)) bump = true;
+    if (this.#refreshSubscriptionMetadata()) bump = true;
+    if (bump) this.#bumpEpoch();
+    if (this.#groupEpoch > this.#assignmentEpoch) this.#computeTargetAssignment();
+
+    const before = member.assigned;
+    const owned = req.ownedTopicPartitions === null ? null : assignmentFromList(req.ownedTopicPartitions);
+    this.#reconcile(member, owned);
+    this.#scheduleSession(member);
+    this.#scheduleRevocationDeadline(member);
+
+    const send =
+      req.memberEpoch === MemberEpoch.join ||
+      !assignmentEquals(before, member.assigned) ||
+      (owned !== null && !assignmentEquals(owned, member.assigned));
+    return {
+      errorCode: ErrorCode.none,
+      errorMessage: null,
+      memberId: member.memberId,
+      memberEpoch: member.memberEpoch,
+      heartbeatIntervalMs: this.#rt.config.consumerHeartbeatIntervalMs,
+      assignment: send ? assignmentToList(member.assigned) : null,
+    };
+  }
+
+  #join(req: ConsumerHeartbeatRequest): { member: ConsumerMember; isNew: boolean } | number {
+    if (req.instanceId !== null) {
+      const previousId = this.#staticMembers.get(req.instanceId);
+      const previous = previousId === undefined ? undefined : this.#members.get(previousId);
+      if (previous !== undefined && previous.memberId !== req.memberId) {
+        // KIP-848 static membership: the instance is free only once its holder left with -2.
+        if (previous.memberEpoch !== MemberEpoch.leaveStatic) return ErrorCode.unreleasedInstanceId;
+        const member: ConsumerMember = {
+          ...previous,
+          memberId: req.memberId,
+          clientId: req.clientId,
+          clientHost: req.clientHost,
+        };
+        member.memberEpoch = previous.previousMemberEpoch;
+        this.#members.delete(previous.memberId);
+        this.#rt.timers.cancel(this.#key('session', previous.memberId));
+        this.#rt.timers.cancel(this.#key('revocation', previous.memberId));
+        this.#members.set(member.memberId, member);
+        this.#staticMembers.set(req.instanceId, member.memberId);
+        const target = this.#target.get(previous.memberId);
+        this.#target.delete(previous.memberId);
+        if (target !== undefined) this.#target.set(member.memberId, target);
+        return { member, isNew: false };
+      }
+    }
+    const existing = this.#members.get(req.memberId);
+    if (existing !== undefined) {
+      // Rejoining with epoch 0 under the same id (after being fenced): start over as a new member.
+      this.#removeMember(existing);
+    }
+    if (this.#members.size >= this.#rt.config.groupMembersMax) return ErrorCode.groupMaxSizeReached;
+    const member: ConsumerMember = {
+      memberId: req.memberId,
+      instanceId: req.instanceId,
+      rackId: req.rackId,
+      clientId: req.clientId,
+      clientHost: req.clientHost,
+      rebalanceTimeoutMs: req.rebalanceTimeoutMs,
+      subscribedTopicNames: [],
+      subscribedTopicRegex: null,
+      serverAssignor: null,
+      memberEpoch: 0,
+      previousMemberEpoch: 0,
+      state: 'stable',
+      assigned: emptyAssignment(),
+      pendingRevocation: emptyAssignment(),
+    };
+    this.#members.set(member.memberId, member);
+    if (req.instanceId !== null) this.#staticMembers.set(req.instanceId, member.memberId);
+    return { member, isNew: true };
+  }
+
+  /**
+   * A member must heartbeat with its current epoch. The previous epoch is accepted when the member
+   * owns nothing beyond its current assignment: its response for the new epoch may have been lost.
+   */
+  #checkEpoch(member: ConsumerMember, req: ConsumerHeartbeatRequest): number {
+    if (req.memberEpoch === member.memberEpoch) return ErrorCode.none;
+    if (
+      req.memberEpoch === member.previousMemberEpoch &&
+      req.ownedTopicPartitions !== null &&
+      assignmentSubsetOf(assignmentFromList(req.ownedTopicPartitions), member.assigned)
+    ) {
+      return ErrorCode.none;
+    }
+    return ErrorCode.fencedMemberEpoch;
+  }
+
+  #leave(req: ConsumerHeartbeatRequest): ConsumerHeartbeatResult {
+    const memberId =
+      req.instanceId !== null ? (this.#staticMembers.get(req.instanceId) ?? req.memberId) : req.memberId;
+    const member = this.#members.get(memberId);
+    if (member === undefined) return heartbeatError(ErrorCode.unknownMemberId);
+    if (req.instanceId !== null && member.memberId !== req.memberId)
+      return heartbeatError(ErrorCode.fencedInstanceId);
+    const result: ConsumerHeartbeatResult = {
+      errorCode: ErrorCode.none,
+      errorMessage: null,
+      memberId: req.memberId,
+      memberEpoch: req.memberEpoch,
+      heartbeatIntervalMs: 0,
+      assignment: null,
+    };
+    if (req.memberEpoch === MemberEpoch.leaveStatic && member.instanceId !== null) {
+      // The static member keeps its partitions reserved until its session expires, so a restart
+      // within the session timeout resumes without moving anything.
+      if (member.memberEpoch !== MemberEpoch.leaveStatic) member.previousMemberEpoch = member.memberEpoch;
+      member.memberEpoch = MemberEpoch.leaveStatic;
+      this.#rt.timers.cancel(this.#key('revocation', member.memberId));
+      return result;
+    }
+    this.#fence(member);
+    return result;
+  }
+
+  #updateSubscription(member: ConsumerMember, req: ConsumerHeartbeatRequest): boolean {
+    let changed = false;
+    if (req.rebalanceTimeoutMs !== -1) member.rebalanceTimeoutMs = req.rebalanceTimeoutMs;
+    if (req.rackId !== null) member.rackId = req.rackId;
+    member.clientId = req.clientId;
+    member.clientHost = req.clientHost;
+    if (req.subscribedTopicNames !== null) {
+      const names = [...new Set(req.subscribedTopicNames)].sort();
+      if (names.join('\u0000') !== member.subscribedTopicNames.join('\u0000')) changed = true;
+      member.subscribedTopicNames = names;
+    }
+    if (req.subscribedTopicRegex !== null) {
+      const regex = req.subscribedTopicRegex === '' ? null : req.subscribedTopicRegex;
+      if (regex !== member.subscribedTopicRegex) changed = true;
+      member.subscribedTopicRegex = regex;
+    }
+    if (req.serverAssignor !== null && req.serverAssignor !== member.serverAssignor) {
+      member.serverAssignor = req.serverAssignor;
+      changed = true;
+    }
+    return changed;
+  }
+
+  /** Subscribed topic ids of a member: names that exist plus every topic its regex matches. */
+  #subscribedTopicIds(member: ConsumerMember): Set<string> {
+    const ids = new Set<string>();
+    for (const name of member.subscribedTopicNames) {
+      const topic = this.#rt.topics.byName(name);
+      if (topic !== undefined) ids.add(topic.id);
+    }
+    if (member.subscribedTopicRegex !== null) {
+      const regex = compileSubscriptionRegex(member.subscribedTopicRegex);
+      for (const topic of this.#rt.topics.all()) if (regex.test(topic.name)) ids.add(topic.id);
+    }
+    return ids;
+  }
+
+  /** True when the subscribed topics (or their partition counts) changed since the last target. */
+  #refreshSubscriptionMetadata(): boolean {
+    const parts: string[] = [];
+    const seen = new Set<string>();
+    for (const m of this.#members.values()) {
+      for (const id of this.#subscribedTopicIds(m)) {
+        if (seen.has(id)) continue;
+        seen.add(id);
+        const topic = this.#rt.topics.byId(id);
+        if (topic !== undefined) parts.push(`${id}:${topic.partitions}`);
+      }
+    }
+    const key = parts.sort().join(',');
+    if (key === this.#subscriptionKey) return false;
+    this.#subscriptionKey = key;
+    return true;
+  }
+
+  #bumpEpoch(): void {
+    this.#groupEpoch++;
+    this.#rt.persistMetadata(this.groupId);
+  }
+
+  #computeTargetAssignment(): void {
+    const topicPartitions = new Map<string, number>();
+    const members: AssignorMember[] = [];
+    const preferred = new Map<string, number>();
+    for (const m of this.#members.values()) {
+      const ids = this.#subscribedTopicIds(m);
+      for (const id of ids) topicPartitions.set(id, this.#rt.topics.byId(id)?.partitions ?? 0);
+      members.push({
+        memberId: m.memberId,
+        instanceId: m.instanceId,
+        rackId: m.rackId,
+        subscribedTopicIds: ids,
+        previous: this.#target.get(m.memberId) ?? emptyAssignment(),
+      });
+      if (m.serverAssignor !== null)
+        preferred.set(m.serverAssignor, (preferred.get(m.serverAssignor) ?? 0) + 1);
+    }
+    // The assignor most members ask for, else the configured default.
+    let name = this.#rt.config.consumerAssignors[0] as string;
+    let votes = 0;
+    for (const [candidate, count] of preferred) if (count > votes) [name, votes] = [candidate, count];
+    this.#assignorName = name;
+    const assignor = serverAssignors.get(name) ?? uniformAssignor;
+    const target = assignor.assign({ members, topicPartitions });
+    this.#target.clear();
+    for (const [memberId, a] of target) this.#target.set(memberId, a);
+    this.#assignmentEpoch = this.#groupEpoch;
+  }
+
+  /** Partitions some member other than `except` still owns (assigned or pending revocation). */
+  #ownedByOthers(except: ConsumerMember): Assignment {
+    const owned: Assignment = new Map();
+    for (const m of this.#members.values()) {
+      if (m === except) continue;
+      for (const src of [m.assigned, m.pendingRevocation]) {
+        for (const [t, ps] of src) for (const p of ps) owned.set(t, (owned.get(t) ?? new Set()).add(p));
+      }
+    }
+    return owned;
+  }
+
+  /**
+   * Moves `member` one step towards its target (Kafka's CurrentAssignmentBuilder):
+   *  - partitions to revoke: keep only the retained ones at the current epoch (unrevokedPartitions)
+   *    until the member reports it no longer owns the revoked ones;
+   *  - then advance to the target epoch with the retained partitions plus every new one no other
+   *    member still owns (unreleasedPartitions while some are still owned elsewhere).
+   */
+  #reconcile(member: ConsumerMember, owned: Assignment | null): void {
+    if (member.memberEpoch === MemberEpoch.leaveStatic) return;
+    if (member.state === 'unrevokedPartitions') {
+      const stillOwned =
+        owned === null || assignmentSize(assignmentIntersect(owned, member.pendingRevocation)) > 0;
+      if (stillOwned) return;
+      member.pendingRevocation = emptyAssignment();
+      member.state = 'stable';
+    } else if (member.state === 'stable' && member.memberEpoch === this.#assignmentEpoch) {
+      return;
+    }
+    const target = this.#target.get(member.memberId) ?? emptyAssignment();
+    const retained = assignmentIntersect(member.assigned, target);
+    const revoke = assignmentMinus(member.assigned, target);
+    const ownsRevoked = owned === null || assignmentSize(assignmentIntersect(owned, revoke)) > 0;
+    if (assignmentSize(revoke) > 0 && ownsRevoked) {
+      member.assigned = retained;
+      member.pendingRevocation = revoke;
+      member.state = 'unrevokedPartitions';
+      return;
+    }
+    const others = this.#ownedByOthers(member);
+    const next = new Map(retained);
+    let unreleased = false;
+    for (const [t, ps] of assignmentMinus(target, retained)) {
+      for (const p of ps) {
+        if (assignmentHas(others, t, p)) unreleased = true;
+        else next.set(t, (next.get(t) ?? new Set()).add(p));
+      }
+    }
+    if (member.memberEpoch !== this.#assignmentEpoch) {
+      member.previousMemberEpoch = member.memberEpoch;
+      member.memberEpoch = this.#assignmentEpoch;
+    }
+    member.assigned = next;
+    member.pendingRevocation = emptyAssignment();
+    member.state = unreleased ? 'unreleasedPartitions' : 'stable';
+  }
+
+  #scheduleSession(member: ConsumerMember): void {
+    const memberId = member.memberId;
+    this.#rt.timers.set(
+      this.#key('session', memberId),
+      this.#rt.clock.nowMs() + this.#rt.config.consumerSessionTimeoutMs,
+      () => {
+        const m = this.#members.get(memberId);
+        if (m !== undefined) this.#fence(m);
+      },
+    );
+  }
+
+  /** A member asked to revoke must do so within its rebalance timeout, or it is fenced. */
+  #scheduleRevocationDeadline(member: ConsumerMember): void {
+    const key = this.#key('revocation', member.memberId);
+    if (member.state !== 'unrevokedPartitions') {
+      this.#rt.timers.cancel(key);
+      return;
+    }
+    if (this.#rt.timers.has(key)) return;
+    const memberId = member.memberId;
+    this.#rt.timers.set(key, this.#rt.clock.nowMs() + member.rebalanceTimeoutMs, () => {
+      const m = this.#members.get(memberId);
+      if (m !== undefined && m.state === 'unrevokedPartitions') this.#fence(m);
+    });
+  }
+
+  /** Removes a member (left, expired or fenced): its partitions are free, the group epoch moves. */
+  #fence(member: ConsumerMember): void {
+    this.#removeMember(member);
+    this.#bumpEpoch();
+    this.#refreshSubscriptionMetadata();
+    this.#computeTargetAssignment();
+  }
+
+  #removeMember(member: ConsumerMember): void {
+    this.#members.delete(member.memberId);
+    this.#target.delete(member.memberId);
+    if (member.instanceId !== null && this.#staticMembers.get(member.instanceId) === member.memberId) {
+      this.#staticMembers.delete(member.instanceId);
+    }
+    this.#rt.timers.cancel(this.#key('session', member.memberId));
+    this.#rt.timers.cancel(this.#key('revocation', member.memberId));
+    if (this.#members.size === 0) this.#emptySinceMs = this.#rt.clock.nowMs();
+  }
+
+  #key(...parts: string[]): string {
+    return groupTimerKey(this.groupId, ...parts);
+  }
+
+  /** OffsetCommit checks for a consumer group: a member commits with its current epoch. */
+  validateOffsetCommit(
+    memberId: string,
+    memberEpoch: number,
+    apiVersion: number,
+    transactional: boolean,
+  ): number {
+    if (this.#dead) return ErrorCode.coordinatorNotAvailable;
+    if (memberEpoch < 0 && this.#members.size === 0) return ErrorCode.none;
+    if (transactional && memberEpoch < 0 && memberId === '') return ErrorCode.none;
+    const member = this.#members.get(memberId);
+    if (member === undefined) return ErrorCode.unknownMemberId;
+    if (!transactional && apiVersion < 9) return ErrorCode.unsupportedVersion;
+    return memberEpoch === member.memberEpoch ? ErrorCode.none : ErrorCode.staleMemberEpoch;
+  }
+
+  /** OffsetFetch v9+ checks: a member id and epoch, when given, must be current. */
+  validateOffsetFetch(memberId: string | null, memberEpoch: number): number {
+    if (memberId === null || memberEpoch < 0) return ErrorCode.none;
+    const member = this.#members.get(memberId);
+    if (member === undefined) return ErrorCode.unknownMemberId;
+    return memberEpoch === member.memberEpoch ? ErrorCode.none : ErrorCode.staleMemberEpoch;
+  }
+
+  subscribedTopicNames(): Set<string> {
+    const names = new Set<string>();
+    for (const m of this.#members.values()) {
+      for (const id of this.#subscribedTopicIds(m)) {
+        const topic = this.#rt.topics.byId(id);
+        if (topic !== undefined) names.add(topic.name);
+      }
+    }
+    return names;
+  }
+
+  restore(epoch: number): void {
+    this.#groupEpoch = epoch;
+    this.#assignmentEpoch = epoch;
+  }
+
+  kill(): void {
+    this.#rt.timers.cancelPrefix(groupTimerPrefix(this.groupId));
+    this.#members.clear();
+    this.#staticMembers.clear();
+    this.#target.clear();
+    this.#dead = true;
+  }
+}
+
+/** Subscription regexes match whole topic names (Kafka uses RE2/J's matches()). */
+export function compileSubscriptionRegex(source: string): RegExp {
+  return new RegExp(`^(?:${source})$`, 'u');
+}
