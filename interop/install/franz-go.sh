@@ -3,6 +3,7 @@
 # Output: $SLUICE_CACHE/interop/bin/franz-go-client (printed on success); rebuilt only when the
 # program's sources change.
 set -euo pipefail
+# shellcheck source=interop/install/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 SRC="$INTEROP_DIR/franz-go"
 BIN="$INTEROP_CACHE/bin/franz-go-client"

@@ -3,6 +3,7 @@
 # Output: $SLUICE_CACHE/interop/java/{classes,lib} and the launcher
 # $SLUICE_CACHE/interop/bin/java-client (printed on success); rebuilt only when sources change.
 set -euo pipefail
+# shellcheck source=interop/install/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 SRC="$INTEROP_DIR/java"
 OUT="$INTEROP_CACHE/java"

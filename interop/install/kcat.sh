@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # kcat (librdkafka's CLI) from Debian. It must support the four compression codecs.
 set -euo pipefail
+# shellcheck source=interop/install/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 if ! command -v kcat >/dev/null 2>&1; then
   log "installing kcat with apt-get"

@@ -1,7 +1,9 @@
+# shellcheck shell=bash
 # Shared helpers for interop/install/*.sh (sourced, not run).
 # Everything built or downloaded goes under $INTEROP_CACHE, outside the repository.
 SLUICE_CACHE="${SLUICE_CACHE:-$HOME/.cache/sluice}"
 INTEROP_CACHE="$SLUICE_CACHE/interop"
+# shellcheck disable=SC2034 # used by the scripts that source this file
 INTEROP_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 APT_UPDATED_STAMP="$INTEROP_CACHE/.apt-updated"
 
@@ -16,6 +18,11 @@ apt_install() {
     apt-get update -q >/dev/null
     touch "$APT_UPDATED_STAMP"
   fi
+  if apt-get install -y -q --no-install-recommends "$@" >"$INTEROP_CACHE/apt.log" 2>&1; then
+    return 0
+  fi
+  # Package lists from an earlier run may be stale: update once more and retry.
+  apt-get update -q >/dev/null
   if ! apt-get install -y -q --no-install-recommends "$@" >"$INTEROP_CACHE/apt.log" 2>&1; then
     cat "$INTEROP_CACHE/apt.log" >&2
     log "Cannot install Debian packages: apt-get install $* failed (log above)"

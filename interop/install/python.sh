@@ -5,6 +5,7 @@
 # Kafka 4's removal of old protocol versions), so we take current releases from PyPI, pinned.
 # Use: "$SLUICE_CACHE/interop/python/bin/python" interop/python/client.py ... (the python is printed on success).
 set -euo pipefail
+# shellcheck source=interop/install/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 CONFLUENT_KAFKA_VERSION="${CONFLUENT_KAFKA_VERSION:-2.16.1}"
 KAFKA_PYTHON_VERSION="${KAFKA_PYTHON_VERSION:-3.0.12}"
