@@ -6,7 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Consumer, Producer, stringDeserializers, stringSerializers } from '@platformatic/kafka';
-import { Kafka, logLevel } from 'kafkajs';
+import kafkajs from 'kafkajs';
+
+const { Kafka, logLevel } = kafkajs;
+
 import { type RunningBroker, startBroker } from '../broker.ts';
 
 const TOPIC = 'e2e-orders';
