@@ -1,0 +1,238 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ErrorCode } from '../protocol/error-codes.ts';
+import { joinRequest, memberIdFor, openFixture, syncRequest, track } from './coordinator-fixture.ts';
+import type { OffsetCommitInput } from './group-coordinator.ts';
+import { decodeOffsetsKey } from './offsets-records.ts';
+
+function commitInput(
+  groupId: string,
+  offsets: Record<string, bigint>,
+  overrides: Partial<OffsetCommitInput> = {},
+): OffsetCommitInput {
+  const byTopic = new Map<
+    string,
+    {
+      partitionIndex: number;
+      committedOffset: bigint;
+      committedLeaderEpoch: number;
+      committedMetadata: string | null;
+    }[]
+  >();
+  for (const [tp, offset] of Object.entries(offsets)) {
+    const [topic, partition] = tp.split(':') as [string, string];
+    const list = byTopic.get(topic) ?? [];
+    list.push({
+      partitionIndex: Number(partition),
+      committedOffset: offset,
+      committedLeaderEpoch: 3,
+      committedMetadata: 'meta',
+    });
+    byTopic.set(topic, list);
+  }
+  return {
+    groupId,
+    generationIdOrMemberEpoch: -1,
+    memberId: '',
+    groupInstanceId: null,
+    retentionTimeMs: -1,
+    apiVersion: 8,
+    topics: [...byTopic].map(([name, partitions]) => ({ name, partitions })),
+    ...overrides,
+  };
+}
+
+function fetched(f: Awaited<ReturnType<typeof openFixture>>, groupId: string) {
+  const result = f.coordinator.fetchOffsets({
+    groupId,
+    memberId: null,
+    memberEpoch: -1,
+    topics: null,
+    requireStable: false,
+  });
+  const out: Record<string, bigint> = {};
+  for (const t of result.topics)
+    for (const p of t.partitions) out[`${t.name}:${p.partitionIndex}`] = p.committedOffset;
+  return out;
+}
+
+test('committed offsets are persisted in __consumer_offsets and rebuilt after a restart', async () => {
+  const f = await openFixture();
+  f.topics.put('t', 3);
+  const results = await f.coordinator.commitOffsets(commitInput('g', { 't:0': 10n, 't:2': 7n }));
+  assert.deepEqual(
+    results[0]?.partitions.map((p) => p.errorCode),
+    [ErrorCode.none, ErrorCode.none],
+  );
+  await f.coordinator.commitOffsets(commitInput('g', { 't:0': 12n }));
+  await f.coordinator.commitOffsets(commitInput('other', { 't:1': 1n }));
+  await f.reopen();
+  assert.deepEqual(fetched(f, 'g'), { 't:0': 12n, 't:2': 7n });
+  assert.deepEqual(fetched(f, 'other'), { 't:1': 1n });
+  const one = f.coordinator.fetchOffsets({
+    groupId: 'g',
+    memberId: null,
+    memberEpoch: -1,
+    topics: [{ name: 't', partitionIndexes: [0, 1] }],
+    requireStable: true,
+  });
+  assert.deepEqual(one.topics[0]?.partitions, [
+    { partitionIndex: 0, committedOffset: 12n, committedLeaderEpoch: 3, metadata: 'meta', errorCode: 0 },
+    { partitionIndex: 1, committedOffset: -1n, committedLeaderEpoch: -1, metadata: '', errorCode: 0 },
+  ]);
+  await f.coordinator.close();
+});
+
+test('each group is stored in the __consumer_offsets partition its id hashes to', async () => {
+  const f = await openFixture();
+  f.topics.put('t', 1);
+  await f.coordinator.commitOffsets(commitInput('my-group', { 't:0': 1n }));
+  const seen: number[] = [];
+  for (let p = 0; p < f.log.partitions; p++) {
+    for await (const r of f.log.readAll(p)) if (decodeOffsetsKey(r.key)?.groupId === 'my-group') seen.push(p);
+  }
+  assert.deepEqual(seen, [1906497762 % 4]);
+  await f.coordinator.close();
+});
+
+test('commits for unknown topics or with oversized metadata fail per partition', async () => {
+  const f = await openFixture();
+  f.topics.put('t', 1);
+  const input = commitInput('g', { 't:0': 1n, 't:5': 1n, 'missing:0': 1n });
+  const big = input.topics[0]?.partitions[0];
+  if (big !== undefined) big.committedMetadata = 'x'.repeat(5000);
+  const results = await f.coordinator.commitOffsets(input);
+  assert.deepEqual(
+    results.map((t) => t.partitions.map((p) => p.errorCode)),
+    [
+      [ErrorCode.offsetMetadataTooLarge, ErrorCode.unknownTopicOrPartition],
+      [ErrorCode.unknownTopicOrPartition],
+    ],
+  );
+  await f.coordinator.close();
+});
+
+test('DeleteGroups refuses groups with members and tombstones empty ones so they stay deleted', async () => {
+  const f = await openFixture();
+  f.topics.put('t', 1);
+  await f.coordinator.commitOffsets(commitInput('empty', { 't:0': 1n }));
+  const member = await memberIdFor(f.coordinator, 'busy');
+  track(f.coordinator.joinGroup('busy', joinRequest({ memberId: member })));
+  await f.advance(100);
+  const results = await f.coordinator.deleteGroups(['empty', 'busy', 'missing']);
+  assert.deepEqual(
+    results.map((r) => r.errorCode),
+    [ErrorCode.none, ErrorCode.nonEmptyGroup, ErrorCode.groupIdNotFound],
+  );
+  await f.reopen();
+  assert.deepEqual(fetched(f, 'empty'), {});
+  assert.equal(f.coordinator.group('empty'), undefined);
+  await f.coordinator.close();
+});
+
+test('OffsetDelete removes offsets of topics the group no longer subscribes to, durably', async () => {
+  const f = await openFixture();
+  f.topics.put('t', 2);
+  f.topics.put('u', 1);
+  await f.coordinator.commitOffsets(commitInput('g', { 't:0': 1n, 't:1': 2n, 'u:0': 3n }));
+  const result = await f.coordinator.deleteOffsets('g', [{ name: 't', partitions: [0] }]);
+  assert.deepEqual(result, {
+    errorCode: 0,
+    topics: [{ name: 't', partitions: [{ partitionIndex: 0, errorCode: 0 }] }],
+  });
+  assert.equal((await f.coordinator.deleteOffsets('nope', [])).errorCode, ErrorCode.groupIdNotFound);
+  await f.reopen();
+  assert.deepEqual(fetched(f, 'g'), { 't:1': 2n, 'u:0': 3n });
+  await f.coordinator.close();
+});
+
+test('OffsetDelete refuses topics a consumer group is subscribed to', async () => {
+  const f = await openFixture();
+  f.topics.put('t', 1);
+  const c = f.coordinator;
+  const member = c.consumerGroupHeartbeat(
+    'g',
+    {
+      memberId: 'a',
+      memberEpoch: 0,
+      instanceId: null,
+      rackId: null,
+      rebalanceTimeoutMs: 1000,
+      subscribedTopicNames: ['t'],
+      subscribedTopicRegex: null,
+      serverAssignor: null,
+      ownedTopicPartitions: [],
+      clientId: 'c',
+      clientHost: 'h',
+    },
+    1,
+  );
+  const commit = await c.commitOffsets(
+    commitInput(
+      'g',
+      { 't:0': 4n },
+      { memberId: 'a', generationIdOrMemberEpoch: member.memberEpoch, apiVersion: 9 },
+    ),
+  );
+  assert.equal(commit[0]?.partitions[0]?.errorCode, ErrorCode.none);
+  const stale = await c.commitOffsets(
+    commitInput('g', { 't:0': 5n }, { memberId: 'a', generationIdOrMemberEpoch: 0, apiVersion: 9 }),
+  );
+  assert.equal(stale[0]?.partitions[0]?.errorCode, ErrorCode.staleMemberEpoch);
+  const fetchStale = c.fetchOffsets({
+    groupId: 'g',
+    memberId: 'a',
+    memberEpoch: 9,
+    topics: null,
+    requireStable: false,
+  });
+  assert.equal(fetchStale.errorCode, ErrorCode.staleMemberEpoch);
+  const result = await c.deleteOffsets('g', [{ name: 't', partitions: [0] }]);
+  assert.equal(result.topics[0]?.partitions[0]?.errorCode, ErrorCode.groupSubscribedToTopic);
+  await c.close();
+});
+
+test('offsets of an empty group expire after the retention time and the group goes with them', async () => {
+  const f = await openFixture({ offsetsRetentionMs: 60_000, offsetsRetentionCheckIntervalMs: 10_000 });
+  f.topics.put('t', 1);
+  await f.coordinator.commitOffsets(commitInput('g', { 't:0': 1n }));
+  await f.coordinator.commitOffsets(commitInput('h', { 't:0': 1n }, { retentionTimeMs: 5_000 }));
+  await f.advance(10_000);
+  assert.deepEqual(fetched(f, 'h'), {}, 'an explicit retention time (v2-v4) wins');
+  assert.deepEqual(fetched(f, 'g'), { 't:0': 1n });
+  await f.advance(60_000);
+  assert.deepEqual(fetched(f, 'g'), {});
+  assert.equal(f.coordinator.group('g'), undefined);
+  await f.reopen();
+  assert.equal(f.coordinator.group('g'), undefined);
+  await f.coordinator.close();
+});
+
+test('a classic group keeps its generation across a restart and members rejoin after UNKNOWN_MEMBER_ID', async () => {
+  const f = await openFixture();
+  const c = f.coordinator;
+  const a = await memberIdFor(c, 'g');
+  const join = track(c.joinGroup('g', joinRequest({ memberId: a })));
+  await f.advance(100);
+  assert.equal(join.value?.generationId, 1);
+  await c.syncGroup('g', syncRequest(a, 1, [{ memberId: a, assignment: Buffer.from('x') }]));
+  const d = await f.reopen();
+  assert.equal(d.heartbeat('g', a, null, 1), ErrorCode.unknownMemberId);
+  const described = d.describeGroups(['g'])[0];
+  assert.equal(described?.groupState, 'Empty');
+  assert.equal(described?.protocolType, 'consumer');
+  const b = await memberIdFor(d, 'g');
+  const rejoin = track(d.joinGroup('g', joinRequest({ memberId: b })));
+  await f.advance(100);
+  assert.equal(rejoin.value?.generationId, 2);
+  await d.close();
+});
+
+test('close() answers parked joins with NOT_COORDINATOR so clients look for the coordinator again', async () => {
+  const f = await openFixture();
+  const c = f.coordinator;
+  const a = await memberIdFor(c, 'g');
+  const parked = c.joinGroup('g', joinRequest({ memberId: a }));
+  await c.close();
+  assert.equal((await parked).errorCode, ErrorCode.notCoordinator);
+});
