@@ -1,6 +1,7 @@
 // The one test command (`npm test`): lint, type check, then every *.test.ts file under the
 // source folders on node:test. Exits non-zero if any step fails, so CI and developers see
-// the same verdict.
+// the same verdict. `--interop` runs the extended interoperability suite instead
+// (*.interop-test.ts: the Java client, Kafka's CLI tools, franz-go), which `.ci/run` runs too.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -8,6 +9,8 @@ import { join, relative } from 'node:path';
 const root = new URL('..', import.meta.url).pathname;
 const testRoots = ['src', 'scripts', 'interop', 'examples', 'bench'];
 const onlyUnit = process.argv.includes('--only-unit');
+const interop = process.argv.includes('--interop');
+const suffix = interop ? '.interop-test.ts' : '.test.ts';
 const filters = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 
 function findTests(dir: string, out: string[]): void {
@@ -21,7 +24,7 @@ function findTests(dir: string, out: string[]): void {
     if (name === 'node_modules' || name.startsWith('.')) continue;
     const path = join(dir, name);
     if (statSync(path).isDirectory()) findTests(path, out);
-    else if (name.endsWith('.test.ts')) out.push(relative(root, path));
+    else if (name.endsWith(suffix)) out.push(relative(root, path));
   }
 }
 
@@ -46,7 +49,7 @@ if (selected.length === 0) {
   console.error(`No test files matched ${filters.join(' ') || '(all)'}`);
   process.exit(1);
 }
-if (filters.length === 0) {
+if (filters.length === 0 && !interop) {
   run('lint', 'npx', ['biome', 'check', '--error-on-warnings', '.']);
   run('typecheck', 'npx', ['tsc', '--noEmit', '-p', '.']);
 }
