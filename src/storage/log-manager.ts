@@ -10,6 +10,7 @@ import { StorageError, storageErrorFromFs } from './errors.ts';
 import type { FileSystem } from './fs/file-system.ts';
 import { GroupCommit } from './group-commit.ts';
 import { IndexCache } from './index-cache.ts';
+import { type CleanResult, LogCleaner } from './log-cleaner.ts';
 import {
   type LogConfig,
   parseLogConfig,
@@ -66,6 +67,7 @@ export class LogManager {
   readonly #defaults: Record<string, string>;
   readonly #cache: IndexCache;
   readonly #groupCommit = new GroupCommit();
+  readonly #cleaner: LogCleaner;
   readonly #admin = new SerialQueue(1024);
   readonly #topics = new Map<string, TopicMetadata>();
   readonly #logs = new Map<string, PartitionLog[]>();
@@ -86,6 +88,7 @@ export class LogManager {
     this.#defaults = topicDefaultsFromBroker(options.brokerConfig ?? {});
     parseLogConfig({}, this.#defaults);
     this.#cache = new IndexCache(options.indexCacheBytesMax ?? storageLimits.indexCacheBytesMax);
+    this.#cleaner = new LogCleaner(this.#clock, this.#logger);
   }
 
   /** Opens (creating if needed) a data directory and recovers every partition in it. */
@@ -231,6 +234,27 @@ export class LogManager {
     return deleted;
   }
 
+  /**
+   * Compacts every partition whose cleanup.policy includes compact and whose dirty ratio is
+   * reached (or all of them with `force`), one partition at a time. A failure is logged and
+   * leaves that partition's log as it was.
+   */
+  async compact(force = false): Promise<CleanResult[]> {
+    const results: CleanResult[] = [];
+    for (const log of this.partitions()) {
+      try {
+        const result = await this.#cleaner.clean(log, () => this.writeCheckpoints(), force);
+        if (result !== undefined) results.push(result);
+      } catch (error) {
+        this.#logger.warn(
+          { topic: log.topic, partition: log.partition, error: String(error) },
+          'Compaction failed',
+        );
+      }
+    }
+    return results;
+  }
+
   /** Flushes every partition now. */
   async flushAll(): Promise<void> {
     await Promise.all(
@@ -239,7 +263,14 @@ export class LogManager {
   }
 
   /** Starts the background timers (unref'd); tests call flushDue/enforceRetention directly instead. */
-  start(intervals: { flushCheckMs?: number; retentionCheckMs?: number; checkpointMs?: number } = {}): void {
+  start(
+    intervals: {
+      flushCheckMs?: number;
+      retentionCheckMs?: number;
+      checkpointMs?: number;
+      cleanerBackoffMs?: number;
+    } = {},
+  ): void {
     const every = (ms: number, task: () => unknown) => {
       const timer = setInterval(() => {
         Promise.resolve(task()).catch((error: unknown) =>
@@ -252,6 +283,7 @@ export class LogManager {
     every(intervals.flushCheckMs ?? 100, () => this.flushDue());
     every(intervals.retentionCheckMs ?? 300_000, () => this.enforceRetention());
     every(intervals.checkpointMs ?? 60_000, () => this.writeCheckpoints());
+    every(intervals.cleanerBackoffMs ?? 15_000, () => this.compact());
   }
 
   /** Writes the recovery-point and log-start-offset checkpoints (coalescing concurrent calls). */
@@ -287,8 +319,9 @@ export class LogManager {
       const key = checkpointKey(log.topic, log.partition);
       const knownRecovery = this.#startupRecoveryPoints.get(key) ?? 0;
       const knownStart = this.#startupStartOffsets.get(key) ?? 0;
-      recovery.set(key, log.isOffline ? Math.min(knownRecovery, log.flushedOffset) : log.flushedOffset);
-      start.set(key, log.isOffline ? Math.max(knownStart, log.logStartOffset) : log.logStartOffset);
+      const healthy = !log.isOffline || log.offlineError?.code === 'closed';
+      recovery.set(key, healthy ? log.flushedOffset : Math.min(knownRecovery, log.flushedOffset));
+      start.set(key, healthy ? log.logStartOffset : Math.max(knownStart, log.logStartOffset));
     }
     await writeFileAtomically(this.#fs, this.dataDir, RECOVERY_POINT_FILE, encodeCheckpoint(recovery));
     await writeFileAtomically(this.#fs, this.dataDir, LOG_START_OFFSET_FILE, encodeCheckpoint(start));

@@ -377,23 +377,27 @@ export class PartitionLog {
   /** Byte position of the batch holding `offset` (or the first after it), or undefined if past this segment. */
   async #positionOf(segment: Segment, offset: number, end: number): Promise<number | undefined> {
     const start = await segment.offsetIndex.floor(offset);
+    const walked = await this.#walkTo(segment, offset, start.position, end);
+    if (walked.found !== undefined || walked.problem === undefined) return walked.found;
+    // An index replaced under a reader (compaction swap) can point mid-batch: walk from the start once.
+    const again = start.position > 0 ? await this.#walkTo(segment, offset, 0, end) : walked;
+    if (again.found === undefined && again.problem !== undefined) {
+      throw this.#corrupt(segment, again.problemPosition, again.problem);
+    }
+    return again.found;
+  }
+
+  async #walkTo(segment: Segment, offset: number, from: number, end: number) {
     let found: number | undefined;
+    const chunkBytes = storageLimits.headerWalkChunkBytes;
     const scan = await this.#guard('scan', segment.logPath, () =>
-      scanBatches(
-        segment.file,
-        start.position,
-        end,
-        { verifyCrc: false, chunkBytes: storageLimits.headerWalkChunkBytes },
-        (b) => {
-          if (b.baseOffset + b.lastOffsetDelta < offset) return true;
-          found = b.position;
-          return false;
-        },
-      ),
+      scanBatches(segment.file, from, end, { verifyCrc: false, chunkBytes }, (b) => {
+        if (b.baseOffset + b.lastOffsetDelta < offset) return true;
+        found = b.position;
+        return false;
+      }),
     );
-    if (found === undefined && scan.problem !== undefined)
-      throw this.#corrupt(segment, scan.validEndPosition, scan.problem);
-    return found;
+    return { found, problem: scan.problem, problemPosition: scan.validEndPosition };
   }
 
   /** First offset whose batch timestamp is >= `timestampMs` (ListOffsets by time), or undefined. */
@@ -527,7 +531,8 @@ export class PartitionLog {
         ...replacement,
         ...this.#segments.slice(start + old.length),
       ];
-      for (const segment of old) await segment.retire().catch(() => {});
+      // The replacement took over the file names: close the old handles, unlink nothing.
+      for (const segment of old) await segment.retireHandlesOnly().catch(() => {});
       return true;
     });
   }

@@ -91,7 +91,28 @@ export async function openPartitionLog(
   }
 }
 
+/**
+ * Finishes a compaction swap that committed (a `.log.swap` exists) before a crash: the swapped
+ * log becomes the segment and its indexes are dropped, to be rebuilt from it.
+ */
+async function completeSwaps(options: PartitionLogOptions, ctx: SegmentContext): Promise<void> {
+  const swapSuffix = `${segmentSuffixes.log}${segmentSuffixes.swap}`;
+  let swapped = false;
+  for (const name of await options.fs.readdir(options.dir)) {
+    const base = parseSegmentFileName(name, swapSuffix);
+    if (base === undefined) continue;
+    for (const suffix of [segmentSuffixes.offsetIndex, segmentSuffixes.timeIndex]) {
+      await options.fs.unlink(`${ctx.dir}/${segmentFileName(base, suffix)}`).catch(() => {});
+    }
+    await options.fs.rename(`${ctx.dir}/${name}`, `${ctx.dir}/${segmentFileName(base, segmentSuffixes.log)}`);
+    options.logger.info({ dir: ctx.dir, baseOffset: base }, 'Completed an interrupted compaction swap');
+    swapped = true;
+  }
+  if (swapped) await options.fs.syncDirectory(options.dir);
+}
+
 async function listSegments(options: PartitionLogOptions, ctx: SegmentContext): Promise<number[]> {
+  await completeSwaps(options, ctx);
   const names = await options.fs.readdir(options.dir);
   const bases: number[] = [];
   for (const name of names) {
@@ -152,8 +173,8 @@ async function loadSegments(
       loaded.segment.nextOffset !== next
     ) {
       // Unflushed data of this segment was lost while a later segment's survived: the log must
-      // stay contiguous, so it ends here. (Compacted segments, whose ends may leave gaps, always
-      // lie below the recovery point and are not scanned.)
+      // stay contiguous, so it ends here. (Compaction keeps each segment's last batch, emptied
+      // if need be, so a cleaned segment still ends where the next begins.)
       loaded.problem = `ends at offset ${loaded.segment.nextOffset} but the next segment starts at ${next}`;
     }
     if (loaded.problem !== undefined) {

@@ -209,6 +209,22 @@ export class Segment {
     await this.#closeHandles();
   }
 
+  /** Loads both indexes into memory so this segment stops reading index files (before a swap replaces them). */
+  async pinIndexes(): Promise<void> {
+    await this.#offsetIndex.file.pin();
+    await this.#timeIndex.file.pin();
+  }
+
+  /** Points both indexes at their final file names after a swap renamed them (suffix '' = final). */
+  renameIndexesTo(suffix: string): void {
+    this.#offsetIndex.file.renameTo(
+      `${this.#ctx.dir}/${segmentFileName(this.baseOffset, segmentSuffixes.offsetIndex)}${suffix}`,
+    );
+    this.#timeIndex.file.renameTo(
+      `${this.#ctx.dir}/${segmentFileName(this.baseOffset, segmentSuffixes.timeIndex)}${suffix}`,
+    );
+  }
+
   acquire(): void {
     if (this.#closed) throw new Error(`Cannot read closed segment ${this.logPath}`);
     this.#refs++;
@@ -255,11 +271,12 @@ export async function openActiveIndexes(
   offsetEntries: Buffer,
   timeEntries: Buffer,
   dirty: boolean,
+  tempSuffix = '',
 ): Promise<{ offsetIndex: SparseIndex; timeIndex: SparseIndex }> {
   const offsetIndex = await SparseIndex.openActive(
     ctx.fs,
     ctx.cache,
-    `${ctx.dir}/${segmentFileName(baseOffset, segmentSuffixes.offsetIndex)}`,
+    `${ctx.dir}/${segmentFileName(baseOffset, segmentSuffixes.offsetIndex)}${tempSuffix}`,
     OFFSET_INDEX_ENTRY_BYTES,
     Math.floor(ctx.indexBytesMax / OFFSET_INDEX_ENTRY_BYTES),
     offsetEntries,
@@ -268,7 +285,7 @@ export async function openActiveIndexes(
   const timeIndex = await SparseIndex.openActive(
     ctx.fs,
     ctx.cache,
-    `${ctx.dir}/${segmentFileName(baseOffset, segmentSuffixes.timeIndex)}`,
+    `${ctx.dir}/${segmentFileName(baseOffset, segmentSuffixes.timeIndex)}${tempSuffix}`,
     TIME_INDEX_ENTRY_BYTES,
     Math.floor(ctx.indexBytesMax / TIME_INDEX_ENTRY_BYTES),
     timeEntries,

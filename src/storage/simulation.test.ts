@@ -9,7 +9,7 @@ describe('storage simulation', () => {
   it(`keeps flushed records, contiguous offsets and intact batches over ${seeds} seeds of random faults`, async () => {
     for (let seed = firstSeed; seed < firstSeed + seeds; seed++) {
       try {
-        await runSimulation(seed, { steps: 30 });
+        await runSimulation(seed, { steps: 30, compaction: true });
       } catch (error) {
         assert.fail(
           `Simulation failed at seed ${seed} (rerun with SLUICE_SIM_SEED=${seed} SLUICE_SIM_SEEDS=1): ${String(error)}\n${(error as Error).stack}`,

@@ -20,7 +20,6 @@ export interface SimulationOptions {
   partitions?: number;
   /** Run the cleaner step (compaction) on a compact topic. */
   compaction?: boolean;
-  compact?: (manager: LogManager, clock: ManualClock) => Promise<void>;
 }
 
 interface Model {
@@ -74,6 +73,17 @@ export async function runSimulation(seed: number, options: SimulationOptions): P
     const model = models[p]!;
     const roll = rng.next();
     clock.now += rng.int(0, 2000);
+    if (process.env.SIM_TRACE)
+      console.log(
+        step,
+        p,
+        roll.toFixed(3),
+        log.logStartOffset,
+        log.logEndOffset,
+        log.flushedOffset,
+        log.isOffline,
+        log.segments.map((s) => `${s.baseOffset}/${s.sizeBytes}`).join(' '),
+      );
     if (roll < 0.45) {
       const burst = rng.chance(0.2) ? rng.int(2, 6) : 1;
       const appends = [];
@@ -96,9 +106,9 @@ export async function runSimulation(seed: number, options: SimulationOptions): P
       const target = rng.int(log.logStartOffset, log.logEndOffset);
       const result = await log.deleteRecordsBefore(target).catch(expectOffline(log));
       if (result !== undefined) model.deletedBefore = Math.max(model.deletedBefore, target);
-    } else if (roll < 0.72 && compact && options.compact !== undefined) {
-      await options.compact(manager, clock);
-      model.compacted = true;
+    } else if (roll < 0.72 && compact) {
+      await manager.compact(true);
+      for (const m of models) m.compacted = true;
     } else if (roll < 0.75) {
       faulted = true;
       disk.failNext(
@@ -156,7 +166,19 @@ async function restart(
   clean: boolean,
 ): Promise<{ fs: MemoryFileSystem; manager: LogManager }> {
   const fs = new MemoryFileSystem(disk);
-  const manager = await LogManager.open('/data', fs, { clock });
+  const manager = await LogManager.open('/data', fs, {
+    clock,
+    ...(process.env.SIM_TRACE
+      ? {
+          logger: {
+            info: (f: object, m: string) => console.log('INFO', m, f),
+            warn: (f: object, m: string) => console.log('WARN', m, f),
+            error: (f: object, m: string) => console.log('ERROR', m, f),
+          },
+        }
+      : {}),
+  });
+  if (process.env.SIM_TRACE) console.log(JSON.stringify(manager.recoveryReport));
   for (const [p, model] of models.entries()) {
     const log = manager.partition('t', p)!;
     if (clean) model.durableEnd = Math.max(model.durableEnd, Math.min(log.logEndOffset, model.durableEnd));

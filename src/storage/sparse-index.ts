@@ -5,11 +5,11 @@ import type { FileHandle, FileSystem } from './fs/file-system.ts';
 import type { IndexCache } from './index-cache.ts';
 
 export class SparseIndex {
-  readonly path: string;
+  #path: string;
   readonly entryBytes: number;
   readonly #fs: FileSystem;
   readonly #cache: IndexCache;
-  readonly #entriesMax: number;
+  #entriesMax: number;
   /** Active only: entries in memory, `#count` of them valid; undefined once sealed. */
   #memory: Buffer | undefined;
   #count: number;
@@ -29,7 +29,7 @@ export class SparseIndex {
   ) {
     this.#fs = fs;
     this.#cache = cache;
-    this.path = path;
+    this.#path = path;
     this.entryBytes = entryBytes;
     this.#entriesMax = entriesMax;
     this.#memory = memory;
@@ -78,6 +78,25 @@ export class SparseIndex {
     return new SparseIndex(fs, cache, path, entryBytes, count, undefined, count, undefined);
   }
 
+  get path(): string {
+    return this.#path;
+  }
+
+  /** Follows a rename of the file (compaction swap); forgets any cached copy under the old name. */
+  renameTo(path: string): void {
+    this.#cache.delete(this.#path);
+    this.#path = path;
+  }
+
+  /** Keeps the entries in memory from now on (a sealed index about to be replaced on disk). */
+  async pin(): Promise<void> {
+    if (this.#memory !== undefined) return;
+    const entries = Buffer.from(await this.entries());
+    this.#cache.delete(this.#path);
+    this.#memory = entries;
+    this.#entriesMax = this.#count;
+  }
+
   get count(): number {
     return this.#count;
   }
@@ -88,8 +107,8 @@ export class SparseIndex {
 
   /** Appends one entry to an active index; the caller has checked order and isFull. */
   append(write: (buf: Buffer, at: number) => void): void {
-    if (this.#memory === undefined) throw new Error(`Cannot append to sealed index ${this.path}`);
-    if (this.isFull) throw new Error(`Cannot append to full index ${this.path} (${this.#count} entries)`);
+    if (this.#memory === undefined) throw new Error(`Cannot append to sealed index ${this.#path}`);
+    if (this.isFull) throw new Error(`Cannot append to full index ${this.#path} (${this.#count} entries)`);
     const at = this.#count * this.entryBytes;
     if (at + this.entryBytes > this.#memory.length) {
       const grown = Buffer.alloc(Math.min(this.#memory.length * 2, this.#entriesMax * this.entryBytes));
@@ -103,11 +122,11 @@ export class SparseIndex {
   /** All entries: from memory while active, else from the cache or the file. */
   async entries(): Promise<Buffer> {
     if (this.#memory !== undefined) return this.#memory.subarray(0, this.#count * this.entryBytes);
-    const cached = this.#cache.get(this.path);
+    const cached = this.#cache.get(this.#path);
     if (cached !== undefined) return cached;
-    const whole = this.#count === 0 ? Buffer.alloc(0) : await this.#fs.readFile(this.path);
+    const whole = this.#count === 0 ? Buffer.alloc(0) : await this.#fs.readFile(this.#path);
     const entries = whole.subarray(0, this.#count * this.entryBytes);
-    this.#cache.set(this.path, entries);
+    this.#cache.set(this.#path, entries);
     return entries;
   }
 
@@ -142,7 +161,7 @@ export class SparseIndex {
   }
 
   forget(): void {
-    this.#cache.delete(this.path);
+    this.#cache.delete(this.#path);
   }
 
   async #close(): Promise<void> {
