@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { ErrorCode } from '../protocol/error-codes.ts';
 import type { ApiVersionsResponse } from '../protocol/generated/api-versions-response.ts';
 import { ApiKey } from '../protocol/generated/apis.ts';
+import { defaultFetchRequest } from '../protocol/generated/fetch-request.ts';
 import { type RunningBroker, startBroker } from './broker.ts';
 import { captureLogs, type LogCapture } from './testing/log-capture.ts';
 import { WireClient } from './testing/wire-client.ts';
@@ -159,3 +160,45 @@ function openCount(logs: LogCapture): number {
   }
   return open;
 }
+
+describe('broker back-pressure', () => {
+  it('starts no more than inFlightRequestsPerConnectionMax requests of one connection at once', async () => {
+    const broker = await startBroker({ limits: { inFlightRequestsPerConnectionMax: 2 } });
+    const client = await WireClient.connect(broker.port);
+    try {
+      await broker.services.logs.createTopic('idle', 1);
+      const longPoll = {
+        ...defaultFetchRequest(),
+        maxWaitMs: 300,
+        minBytes: 1,
+        maxBytes: 1024,
+        sessionEpoch: -1,
+        topics: [
+          {
+            topic: 'idle',
+            topicId: 'AAAAAAAAAAAAAAAAAAAAAA',
+            partitions: [
+              {
+                partition: 0,
+                currentLeaderEpoch: -1,
+                fetchOffset: 0n,
+                lastFetchedEpoch: -1,
+                logStartOffset: -1n,
+                partitionMaxBytes: 1024,
+                replicaDirectoryId: 'AAAAAAAAAAAAAAAAAAAAAA',
+              },
+            ],
+          },
+        ],
+      };
+      const started = Date.now();
+      await Promise.all([1, 2, 3].map(() => client.request(ApiKey.Fetch, 12, longPoll)));
+      // Two polls run together (300 ms); the third is read only when one is answered (300 ms more).
+      assert.ok(Date.now() - started >= 580, `took ${Date.now() - started} ms`);
+      assert.deepEqual(client.arrivals, [1, 2, 3]);
+    } finally {
+      await client.close();
+      await broker.close();
+    }
+  });
+});
