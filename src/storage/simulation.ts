@@ -73,17 +73,6 @@ export async function runSimulation(seed: number, options: SimulationOptions): P
     const model = models[p]!;
     const roll = rng.next();
     clock.now += rng.int(0, 2000);
-    if (process.env.SIM_TRACE)
-      console.log(
-        step,
-        p,
-        roll.toFixed(3),
-        log.logStartOffset,
-        log.logEndOffset,
-        log.flushedOffset,
-        log.isOffline,
-        log.segments.map((s) => `${s.baseOffset}/${s.sizeBytes}`).join(' '),
-      );
     if (roll < 0.45) {
       const burst = rng.chance(0.2) ? rng.int(2, 6) : 1;
       const appends = [];
@@ -166,19 +155,7 @@ async function restart(
   clean: boolean,
 ): Promise<{ fs: MemoryFileSystem; manager: LogManager }> {
   const fs = new MemoryFileSystem(disk);
-  const manager = await LogManager.open('/data', fs, {
-    clock,
-    ...(process.env.SIM_TRACE
-      ? {
-          logger: {
-            info: (f: object, m: string) => console.log('INFO', m, f),
-            warn: (f: object, m: string) => console.log('WARN', m, f),
-            error: (f: object, m: string) => console.log('ERROR', m, f),
-          },
-        }
-      : {}),
-  });
-  if (process.env.SIM_TRACE) console.log(JSON.stringify(manager.recoveryReport));
+  const manager = await LogManager.open('/data', fs, { clock });
   for (const [p, model] of models.entries()) {
     const log = manager.partition('t', p)!;
     if (clean) model.durableEnd = Math.max(model.durableEnd, Math.min(log.logEndOffset, model.durableEnd));
