@@ -1,11 +1,13 @@
 // `npm run bench -- <name...>`: runs the named benchmarks (all when none is named) and prints
 // each figure beside its peer's from the same run. Speed targets live here, never in tests.
 import { type BenchRow, formatRows } from './bench-row.ts';
+import { benchBroker } from './broker.ts';
 import { benchCodec } from './codec.ts';
 import { benchNexmark } from './nexmark.ts';
 
 const benches: Record<string, { title: string; run: () => Promise<BenchRow[]> }> = {
   codec: { title: 'Protocol codec (1 MiB produce request, 1,000 records of 1 KiB)', run: benchCodec },
+  broker: { title: 'Broker over TCP with @platformatic/kafka (loopback)', run: benchBroker },
   nexmark: { title: 'Nexmark queries in the local runtime (one core)', run: benchNexmark },
 };
 
