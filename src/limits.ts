@@ -83,6 +83,18 @@ export const engineLimits = {
   fileSinkBufferBytesMax: 1024 * 1024,
   /** Bytes the JSON-lines file source reads from disk at a time. */
   fileReadChunkBytes: 1024 * 1024,
+  /** Completed checkpoints a checkpoint storage keeps; older ones are deleted after each save. */
+  checkpointsRetained: 3,
+  /** Largest checkpoint file a restore reads (a longer one is refused, not allocated). */
+  checkpointBytesMax: 1024 * 1024 * 1024,
+  /** Worker-thread executors one job may run. */
+  executorsMax: 256,
+  /** Shortest checkpoint interval or micro-batch trigger interval accepted. */
+  triggerIntervalMsMin: 10,
+  /** Checkpoints of the history the metrics keep (the newest). */
+  checkpointHistoryMax: 100,
+  /** How often worker executors post their metrics to the coordinator. */
+  metricsReportIntervalMs: 200,
 } as const;
 
 /** Partition log storage (src/storage). */
