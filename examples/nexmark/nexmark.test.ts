@@ -222,7 +222,7 @@ async function runPushed(
   if (snapshotAfter !== null) {
     source.push(0, toPush(all.slice(0, snapshotAfter)));
     await runtime.pumpUntilQuiet();
-    const snapshot = await runtime.snapshot();
+    const snapshot = await runtime.checkpoint();
     await runtime.close();
     collected.push(...sink.values().map((v) => JSON.stringify(v)));
     source = new PushSource<null, NexmarkEvent>('events', 1, 100_000);

@@ -8,7 +8,10 @@ export type EngineErrorCode =
   | 'serde_failed'
   | 'source_failed'
   | 'sink_failed'
-  | 'restore_failed';
+  | 'restore_failed'
+  | 'task_failed'
+  | 'checkpoint_failed'
+  | 'executor_failed';
 
 export class EngineError extends Error {
   override readonly name = 'EngineError';

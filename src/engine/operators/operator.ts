@@ -1,7 +1,8 @@
 // The one lifecycle every physical operator implements (Arroyo's shape): open, process a batch,
-// react to a watermark or to processing time, snapshot and restore, flush, close. Operators are
-// synchronous except where they meet I/O (open, flush, close); the runtime calls them from a
-// single thread per task and routes their Output.
+// react to a watermark or to processing time, end an epoch at a checkpoint barrier, snapshot and
+// restore, flush, commit, close. Operators are synchronous except where they meet I/O (open,
+// flush, commit, close); the runtime calls them from a single thread per task and routes their
+// Output.
 import type { EngineRecord } from '../record.ts';
 import type { StateBudget } from '../state/state-budget.ts';
 import type { StateDescriptor } from '../state/state-descriptor.ts';
@@ -22,7 +23,16 @@ export interface OperatorContext {
   readonly budget: StateBudget;
   /** A counter of this operator instance; the runtime reports it under `<node name>.<name>`. */
   counter(name: string): Counter;
+  /** How results reach the sinks; null when the job asked for none (results as operators emit them). */
+  readonly outputMode: OutputMode | null;
 }
+
+/**
+ * Spark's output modes. append: a result is emitted once, final (windows when the watermark
+ * passes their end plus lateness). update: at each trigger, the results that changed since the
+ * previous one. complete: at each trigger, the whole result table.
+ */
+export type OutputMode = 'append' | 'update' | 'complete';
 
 export interface Operator {
   /** The state this operator keeps (empty for stateless operators). */
@@ -36,12 +46,20 @@ export interface Operator {
   onProcessingTime(nowMs: number, out: Output): void;
   /** Earliest processing time at which onProcessingTime has work, or Infinity. */
   nextProcessingTimeMs(): number;
+  /**
+   * A checkpoint barrier aligned at this operator (or the input ended): the epoch is over. Emit
+   * what a trigger emits (update and complete modes) and seal what belongs to the epoch (a sink's
+   * transaction). Called just before snapshot(); `checkpointId` is Infinity at the end of input.
+   */
+  onBarrier(checkpointId: number, out: Output): void;
   /** The operator's state as bytes (taken between batches, when no call is in progress). */
   snapshot(): Uint8Array;
   restore(snapshot: Uint8Array): void;
   /** True when buffered output must be flushed (awaited) before more input. */
   needsFlush(): boolean;
   flush(): Promise<void>;
+  /** Checkpoint `checkpointId` is durable: make what was sealed up to it visible (2PC commit). */
+  commit(checkpointId: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -63,6 +81,8 @@ export abstract class StatelessOperator implements Operator {
     return Number.POSITIVE_INFINITY;
   }
 
+  onBarrier(_checkpointId: number, _out: Output): void {}
+
   snapshot(): Uint8Array {
     return new Uint8Array(0);
   }
@@ -74,6 +94,10 @@ export abstract class StatelessOperator implements Operator {
   }
 
   flush(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  commit(_checkpointId: number): Promise<void> {
     return Promise.resolve();
   }
 

@@ -1,6 +1,11 @@
 // Tumbling and hopping window aggregation on a keyed stream. State: for each open window (by
-// start), the accumulator of each key. A window [s, e) fires when the watermark reaches e - 1
-// and is kept for allowedLatenessMs more, during which late records update it and re-emit it.
+// start), the accumulator of each key. Without an output mode a window [s, e) fires when the
+// watermark reaches e - 1 and is kept for allowedLatenessMs more, during which late records
+// update it and re-emit it. Output modes change only when results leave:
+//   append   once, final, when the watermark passes e - 1 + allowedLatenessMs;
+//   update   at each trigger (barrier), the windows that changed since the previous one (and a
+//            changed window's last result just before it is dropped);
+//   complete at each trigger every window, which is then never dropped.
 import { derivedRecord, type EngineRecord } from '../record.ts';
 import { keyId } from '../state/key-id.ts';
 import { estimateBytes } from '../state/size-estimate.ts';
@@ -10,7 +15,7 @@ import type { StateDescriptor } from '../state/state-descriptor.ts';
 import { type FixedWindow, lastWindowStart, windowStepMs } from '../time/windows.ts';
 import type { Aggregator } from './aggregator.ts';
 import { LateData } from './late-data.ts';
-import { type OperatorContext, StatelessOperator } from './operator.ts';
+import { type OperatorContext, type OutputMode, StatelessOperator } from './operator.ts';
 import type { Output } from './output.ts';
 import type { Windowed } from './windowed.ts';
 
@@ -48,6 +53,9 @@ export class WindowAggregateOperator<V, A, R> extends StatelessOperator {
   #name = '';
   #budget: StateBudget | null = null;
   readonly #objectAccumulators: boolean;
+  #mode: OutputMode | null = null;
+  /** Update mode: key ids changed since the last trigger, by window start. */
+  #dirty = new Map<number, Set<string>>();
 
   constructor(aggregator: Aggregator<V, A, R>, options: WindowAggregateOptions) {
     super();
@@ -64,6 +72,7 @@ export class WindowAggregateOperator<V, A, R> extends StatelessOperator {
   override open(context: OperatorContext): Promise<void> {
     this.#name = context.instanceName;
     this.#budget = context.budget;
+    this.#mode = context.outputMode;
     this.#late.open(context);
     return Promise.resolve();
   }
@@ -90,7 +99,8 @@ export class WindowAggregateOperator<V, A, R> extends StatelessOperator {
           slot.bytes = estimateBytes(slot.acc) + 64;
           this.#budget!.charge(slot.bytes - before, `${this.#name}.windows`);
         }
-        if (lastMs <= wm) out.emit(this.#result(slot, start)); // late but allowed: an update
+        if (this.#mode === 'update') this.#markDirty(start, id);
+        else if (lastMs <= wm && this.#mode === null) out.emit(this.#result(slot, start)); // late but allowed
       }
       if (!assigned) this.#late.handle(r, out);
     }
@@ -99,6 +109,16 @@ export class WindowAggregateOperator<V, A, R> extends StatelessOperator {
   override onWatermark(watermarkMs: number, out: Output): void {
     const previous = this.#watermarkMs;
     this.#watermarkMs = watermarkMs;
+    const mode = this.#mode;
+    if (mode === 'complete') return; // every window stays, emitted at triggers
+    if (mode === 'append') {
+      this.#purge(watermarkMs - this.#latenessMs, out);
+      return;
+    }
+    if (mode === 'update') {
+      this.#purge(watermarkMs - this.#latenessMs, out);
+      return;
+    }
     const size = this.#sizeMs;
     for (let i = 0; i < this.#starts.length; i++) {
       const start = this.#starts[i]!;
@@ -108,7 +128,35 @@ export class WindowAggregateOperator<V, A, R> extends StatelessOperator {
         for (const slot of this.#windows.get(start)!.values()) out.emit(this.#result(slot, start));
       }
     }
-    this.#purge(watermarkMs - this.#latenessMs);
+    this.#purge(watermarkMs - this.#latenessMs, null);
+  }
+
+  override onBarrier(_checkpointId: number, out: Output): void {
+    if (this.#mode === 'complete') {
+      for (const start of this.#starts)
+        for (const slot of this.#windows.get(start)!.values()) out.emit(this.#result(slot, start));
+    } else if (this.#mode === 'update') {
+      for (const [start, ids] of this.#dirty) this.#emitIds(start, ids, out);
+      this.#dirty.clear();
+    }
+  }
+
+  #markDirty(start: number, id: string): void {
+    let ids = this.#dirty.get(start);
+    if (ids === undefined) {
+      ids = new Set();
+      this.#dirty.set(start, ids);
+    }
+    ids.add(id);
+  }
+
+  #emitIds(start: number, ids: Set<string>, out: Output): void {
+    const window = this.#windows.get(start);
+    if (window === undefined) return;
+    for (const id of ids) {
+      const slot = window.get(id);
+      if (slot !== undefined) out.emit(this.#result(slot, start));
+    }
   }
 
   override snapshot(): Uint8Array {
@@ -151,10 +199,21 @@ export class WindowAggregateOperator<V, A, R> extends StatelessOperator {
     starts.splice(i, 0, start);
   }
 
-  #purge(closedBeforeMs: number): void {
+  /**
+   * Drops windows that can no longer change. `out` is null without an output mode (they fired
+   * already); in append mode they fire now, in update mode their unsent changes go out now.
+   */
+  #purge(closedBeforeMs: number, out: Output | null): void {
     let n = 0;
     while (n < this.#starts.length && this.#starts[n]! + this.#sizeMs - 1 <= closedBeforeMs) {
       const start = this.#starts[n]!;
+      if (out !== null && this.#mode === 'append')
+        for (const slot of this.#windows.get(start)!.values()) out.emit(this.#result(slot, start));
+      if (out !== null && this.#mode === 'update') {
+        const ids = this.#dirty.get(start);
+        if (ids !== undefined) this.#emitIds(start, ids, out);
+        this.#dirty.delete(start);
+      }
       let bytes = 0;
       for (const slot of this.#windows.get(start)!.values()) bytes += slot.bytes;
       this.#budget!.charge(-bytes, `${this.#name}.windows`);

@@ -1,5 +1,7 @@
-// A bounded FIFO between two tasks: record batches, watermarks, idleness and the end marker,
-// in the order they were produced (a watermark never overtakes the records before it).
+// A bounded FIFO between two tasks: record batches, watermarks, idleness, checkpoint barriers and
+// the end marker, in the order they were produced (a watermark or barrier never overtakes the
+// records before it). Tasks see only the two ends; a LocalChannel is both ends in one object,
+// a remote channel (remote-channel.ts) splits them across executors with credits.
 import { engineLimits } from '../../limits.ts';
 import type { EngineRecord } from '../record.ts';
 
@@ -7,15 +9,38 @@ export type Element =
   | { readonly kind: 'data'; readonly records: EngineRecord[] }
   | { readonly kind: 'watermark'; readonly watermarkMs: number }
   | { readonly kind: 'idle' }
+  | { readonly kind: 'barrier'; readonly checkpointId: number }
   | { readonly kind: 'end' };
 
-/** Elements one task step may push into one channel: data, then a watermark or idle, then end. */
-export const elementsPerStepMax = 3;
+/**
+ * Elements one task step may push into one channel: data, then a watermark or idle, then a
+ * barrier or end (a barrier's trigger output travels in the same data element).
+ */
+export const elementsPerStepMax = 4;
 
-export class Channel {
+/** The receiving end, as the downstream task sees it. */
+export interface InputChannel {
   /** Index of this channel among the inputs of the receiving task. */
   readonly inputSlot: number;
   /** Node of the receiving task's stage that consumes these records, and which of its inputs. */
+  readonly targetNodeId: number;
+  readonly targetInputIndex: number;
+  readonly length: number;
+  /** True once the end marker has been taken. */
+  readonly ended: boolean;
+  shift(): Element | undefined;
+}
+
+/** The sending end, as the upstream task sees it. */
+export interface OutputChannel {
+  /** True when one more step's elements fit (the runtime steps a task only then). */
+  hasRoomForStep(): boolean;
+  push(element: Element): void;
+}
+
+/** Both ends in one thread: a bounded array queue. */
+export class LocalChannel implements InputChannel, OutputChannel {
+  readonly inputSlot: number;
   readonly targetNodeId: number;
   readonly targetInputIndex: number;
   #items: Element[] = [];

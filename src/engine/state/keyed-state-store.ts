@@ -125,6 +125,16 @@ export class KeyedStateStore {
     };
   }
 
+  /** Every live entry of table `name`: [key id, key, value] (for complete-mode output). */
+  *entries<T>(name: string): Generator<[string, unknown, T]> {
+    const table = this.#tables.get(name);
+    if (table === undefined) return;
+    const nowMs = this.#clock.nowMs();
+    for (const [id, entry] of table.entries) {
+      if (entry.expiresAtMs > nowMs) yield [id, entry.key, entry.value as T];
+    }
+  }
+
   /** Drops up to `entriesMax` expired entries; returns how many were dropped. */
   sweepExpired(entriesMax: number): number {
     const nowMs = this.#clock.nowMs();

@@ -1,0 +1,35 @@
+// A sink whose output becomes visible only when the checkpoint that covers it completes: the
+// exactly-once half of a job's output (the other half is restoring state and source offsets
+// from the same checkpoint). Phases, per writer (one per sink task):
+//   write    records go into the open transaction;
+//   seal     at a checkpoint barrier the open transaction is closed under that checkpoint's id
+//            (synchronously: records after the barrier go to the next one) and its committable
+//            is stored in the task's snapshot;
+//   flush    the pre-commit: the runtime awaits it before acknowledging the checkpoint, so a
+//            completed checkpoint only names durable transactions;
+//   commit   once the checkpoint is stored, the committables up to it are made visible;
+//            idempotent, because after a crash the restored snapshot's committables are
+//            committed again;
+//   abort    on start, whatever this writer left that no checkpoint names is dropped.
+// The log bindings map these onto TransactionalLogWriter (src/engine/log/log.ts): seal ends a
+// producer transaction's appends, flush awaits their acknowledgement, commit is EndTxn(commit)
+// with the consumed offsets, abort is EndTxn(abort) of a fenced earlier producer.
+import type { Sink, SinkWriter } from './sink.ts';
+
+export interface TwoPhaseCommitWriter<K, V, C> extends SinkWriter<K, V> {
+  /** Closes the open transaction under `checkpointId` (Infinity: end of input); null if it is empty. */
+  seal(checkpointId: number): C | null;
+  /** Makes sealed transactions visible; repeating a commit is harmless. */
+  commit(committables: readonly C[]): Promise<void>;
+  /** Drops every transaction of this writer that is neither open now nor committed. */
+  abortLeftovers(): Promise<void>;
+}
+
+export interface TwoPhaseCommitSink<K, V, C> extends Sink<K, V> {
+  readonly transactional: true;
+  openWriter(taskIndex: number, parallelism: number): Promise<TwoPhaseCommitWriter<K, V, C>>;
+}
+
+export function isTwoPhaseCommitSink<K, V>(sink: Sink<K, V>): sink is TwoPhaseCommitSink<K, V, unknown> {
+  return (sink as { transactional?: unknown }).transactional === true;
+}
