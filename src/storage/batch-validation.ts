@@ -56,13 +56,30 @@ export function checkedBatchAt(buf: Buffer, at: number): BatchInfo | BatchProble
   return shape;
 }
 
-/** Splits a produce request's records into checked batches; returns a problem for the first bad one. */
-export function splitBatches(buf: Buffer, maxBatchBytes: number): BatchInfo[] | BatchProblem {
+function wholeBatchAt(buf: Buffer, at: number): BatchInfo | BatchProblem {
+  const shape = batchShapeAt(buf, at, storageLimits.batchBytesMax);
+  if ('problem' in shape) return shape;
+  if (at + shape.sizeBytes > buf.length) {
+    return { problem: `truncated batch (${buf.length - at} of ${shape.sizeBytes} bytes)` };
+  }
+  return shape;
+}
+
+/**
+ * Splits a produce request's records into checked batches; returns a problem for the first bad one.
+ * `verifyCrc` false skips only the CRC, for callers that have just checked it (the broker's
+ * produce path validates every batch before handing it over).
+ */
+export function splitBatches(
+  buf: Buffer,
+  maxBatchBytes: number,
+  verifyCrc = true,
+): BatchInfo[] | BatchProblem {
   const batches: BatchInfo[] = [];
   let at = 0;
   // Bounded by buf.length: every iteration advances by at least one header.
   while (at < buf.length) {
-    const shape = checkedBatchAt(buf, at);
+    const shape = verifyCrc ? checkedBatchAt(buf, at) : wholeBatchAt(buf, at);
     if ('problem' in shape) return { problem: `${shape.problem} at byte ${at}` };
     if (shape.sizeBytes > maxBatchBytes) {
       return {

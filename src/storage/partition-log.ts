@@ -40,6 +40,8 @@ export interface PartitionLogOptions {
 export interface AppendOptions {
   /** Written into each batch's partitionLeaderEpoch field. */
   leaderEpoch?: number;
+  /** The caller has just verified every batch's CRC (validateRecordBatch); skip re-checking it. */
+  crcVerified?: boolean;
 }
 
 export interface AppendResult {
@@ -161,7 +163,7 @@ export class PartitionLog {
    */
   async append(records: Buffer, options: AppendOptions = {}): Promise<AppendResult> {
     this.#throwIfOffline();
-    const batches = splitBatches(records, this.#config.maxMessageBytes);
+    const batches = splitBatches(records, this.#config.maxMessageBytes, options.crcVerified !== true);
     if ('problem' in batches) {
       const code = batches.tooLarge === true ? 'batch_too_large' : 'invalid_batch';
       throw new StorageError(code, `Cannot append to ${this.#name()}: ${batches.problem}`, this.#where());
@@ -187,7 +189,10 @@ export class PartitionLog {
     const nowMs = this.#o.clock.nowMs();
     const baseOffset = this.#logEndOffset;
     const lastOffset = batches.reduce((next, b) => next + b.lastOffsetDelta + 1, baseOffset) - 1;
-    await this.#maybeRoll(records.length, lastOffset, nowMs);
+    const incomingMaxTimestampMs = this.#config.logAppendTime
+      ? nowMs
+      : batches.reduce((max, b) => Math.max(max, b.maxTimestampMs), -1);
+    await this.#maybeRoll(records.length, lastOffset, incomingMaxTimestampMs);
     let next = baseOffset;
     for (const batch of batches) {
       patchBatchOffset(records, BigInt(next), options.leaderEpoch, batch.position);
@@ -211,12 +216,14 @@ export class PartitionLog {
     };
   }
 
-  async #maybeRoll(incomingBytes: number, lastOffset: number, nowMs: number): Promise<void> {
+  async #maybeRoll(incomingBytes: number, lastOffset: number, incomingTimestampMs: number): Promise<void> {
     const active = this.#active();
     if (active.sizeBytes === 0) return;
     const full = active.sizeBytes + incomingBytes > this.#config.segmentBytes;
     const first = active.firstBatchTimestampMs;
-    const old = first !== undefined && nowMs - first > this.#config.segmentMs;
+    // Kafka's rule: segment.ms is measured in record time (incoming batch vs the segment's first),
+    // so a producer replaying old timestamps does not roll a segment per append.
+    const old = first !== undefined && first >= 0 && incomingTimestampMs - first > this.#config.segmentMs;
     // Index entries hold offsets relative to the base as uint32.
     const offsetsExhausted = lastOffset - active.baseOffset > 0x7fffffff;
     if (full || old || offsetsExhausted || active.isIndexFull) await this.#roll();
