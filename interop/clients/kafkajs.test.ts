@@ -1,0 +1,4 @@
+import { kafkajsDriver } from '../drivers/kafkajs.ts';
+import { clientScenarios } from '../suite/client-scenarios.ts';
+
+clientScenarios(kafkajsDriver);

@@ -1,0 +1,133 @@
+// The group scenario, the same for every client: three members join an empty topic's group and
+// settle on disjoint assignments covering all partitions; half the records are produced and
+// consumed; one member commits and leaves; the other half is produced and the two that remain
+// must consume it, including the partitions the leaver held; at the end every record was
+// consumed and the group's committed offsets are the log end offsets.
+import assert from 'node:assert/strict';
+import type { ClientDriver, GroupMember, GroupProtocol, MemberState } from './driver.ts';
+import { OffsetLedger, partitionsPerTopic, recordsTotal, specRecords } from './records.ts';
+import { committedOffsets, createTopicReference, endOffsets, produceReference } from './reference.ts';
+
+/** A deadline against hangs, not a performance assertion: generous on a loaded 2-core machine. */
+const phaseTimeoutMs = 180_000;
+const membersCount = 3;
+
+/** Resolves when `done()` holds; rejects when a member fails or the deadline passes. */
+function waitFor(members: readonly MemberState[], done: () => boolean, what: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const unsubscribes: (() => void)[] = [];
+    const finish = (error?: Error) => {
+      clearTimeout(timer);
+      for (const u of unsubscribes) u();
+      if (error === undefined) resolve();
+      else reject(error);
+    };
+    const check = () => {
+      const failed = members.find((m) => m.failure !== null);
+      if (failed?.failure)
+        return finish(new Error(`${failed.label} failed while ${what}: ${failed.failure.message}`));
+      if (done()) finish();
+    };
+    const timer = setTimeout(() => {
+      const states = members.map(
+        (m) => `${m.label}: assigned [${m.assignment}], consumed ${m.consumed.length}`,
+      );
+      finish(new Error(`Gave up after ${phaseTimeoutMs} ms ${what}; ${states.join('; ')}`));
+    }, phaseTimeoutMs);
+    for (const m of members) unsubscribes.push(m.onChange(check));
+    check();
+  });
+}
+
+function settled(members: readonly MemberState[]): boolean {
+  const all = members.flatMap((m) => m.assignment);
+  return (
+    members.every((m) => m.assignment.length > 0) &&
+    new Set(all).size === all.length &&
+    all.length === partitionsPerTopic
+  );
+}
+
+function consumedKeys(members: readonly MemberState[]): Set<string> {
+  const out = new Set<string>();
+  for (const m of members) for (const c of m.consumed) out.add(`${c.partition}@${c.offset}`);
+  return out;
+}
+
+/** Whether the members consumed every offset in [from[p], to[p]) of every partition p. */
+function covers(members: readonly MemberState[], from: readonly bigint[], to: readonly bigint[]): boolean {
+  const seen = consumedKeys(members);
+  let want = 0n;
+  to.forEach((end, p) => {
+    want += end - (from[p] ?? 0n);
+  });
+  if (BigInt(seen.size) < want) return false;
+  return to.every((end, p) => {
+    for (let o = from[p] ?? 0n; o < end; o++) if (!seen.has(`${p}@${o}`)) return false;
+    return true;
+  });
+}
+
+export async function runGroupScenario(
+  driver: ClientDriver,
+  bootstrap: string,
+  topic: string,
+  group: string,
+  protocol: GroupProtocol,
+): Promise<void> {
+  await createTopicReference(bootstrap, topic, partitionsPerTopic);
+  const members: GroupMember[] = [];
+  try {
+    for (let i = 0; i < membersCount; i++)
+      members.push(await driver.startMember(bootstrap, topic, group, protocol));
+    const states = members.map((m) => m.state);
+    await waitFor(
+      states,
+      () => settled(states),
+      `waiting for ${membersCount} members to share ${partitionsPerTopic} partitions`,
+    );
+
+    const half = recordsTotal / 2;
+    const ledger = new OffsetLedger();
+    const first = specRecords('group', 0, half, { perRecordHeaders: true, timestamps: true });
+    await produceReference(bootstrap, topic, first);
+    ledger.append(first);
+    const halfEnds = ledger.endOffsets(partitionsPerTopic);
+    const none = halfEnds.map(() => 0n);
+    await waitFor(states, () => covers(states, none, halfEnds), 'consuming the first half');
+
+    const [leaver, ...stayers] = members as [GroupMember, ...GroupMember[]];
+    const leaverPartitions = leaver.state.assignment;
+    assert.ok(leaver.state.consumed.length > 0, `${leaver.state.label} consumed records before leaving`);
+    await leaver.leave();
+
+    const second = specRecords('group', half, recordsTotal - half, {
+      perRecordHeaders: true,
+      timestamps: true,
+    });
+    await produceReference(bootstrap, topic, second);
+    ledger.append(second);
+    const ends = ledger.endOffsets(partitionsPerTopic);
+    const stayerStates = stayers.map((m) => m.state);
+    const leaverFrom = halfEnds.map((end, p) => (leaverPartitions.includes(p) ? end : 0n));
+    const leaverTo = ends.map((end, p) => (leaverPartitions.includes(p) ? end : 0n));
+    await waitFor(
+      stayerStates,
+      () => covers(stayerStates, leaverFrom, leaverTo),
+      `the remaining members consuming the leaver's partitions [${leaverPartitions}]`,
+    );
+    await waitFor(states, () => covers(states, none, ends), 'consuming the second half');
+    for (const m of stayers) await m.leave();
+    members.length = 0;
+
+    assert.deepEqual(await endOffsets(bootstrap, topic), ends, 'log end offsets after the scenario');
+    assert.deepEqual(
+      await committedOffsets(bootstrap, group, topic),
+      ends,
+      `committed offsets of group ${group} are the log end offsets`,
+    );
+  } finally {
+    // On failure, members still running are stopped; their own errors are secondary.
+    for (const m of members) await m.leave().catch(() => undefined);
+  }
+}
