@@ -205,25 +205,11 @@ export class GroupMember {
       rackId: null,
       userData: null,
     });
-    const { body: join } = await this.#cluster.sendTo<JoinGroupResponse>(
-      coordinator,
-      ApiKey.JoinGroup,
-      (v) => ({
-        ...defaultJoinGroupRequest(),
-        groupId,
-        sessionTimeoutMs: this.#options.sessionTimeoutMs,
-        rebalanceTimeoutMs: v >= 1 ? this.#options.rebalanceTimeoutMs : -1,
-        memberId: this.#memberId,
-        groupInstanceId: v >= 5 ? (this.#options.groupInstanceId ?? null) : null,
-        protocolType: 'consumer',
-        protocols: this.#assignors.map((a) => ({ name: a.name, metadata: subscription })),
-      }),
-      { lane: 'group', timeoutMs: this.#options.rebalanceTimeoutMs + 5_000 },
-    );
+    let join = await this.#join(coordinator, subscription);
     if (join.errorCode === ErrorCode.memberIdRequired) {
       // KIP-394: the coordinator hands out the id and expects a second join with it.
       this.#memberId = join.memberId;
-      return this.#joinAndSync();
+      join = await this.#join(coordinator, subscription);
     }
     if (join.errorCode !== ErrorCode.none) throw new KafkaError(`join group '${groupId}'`, join.errorCode);
     this.#memberId = join.memberId;
@@ -252,6 +238,25 @@ export class GroupMember {
     };
     this.#needsJoin = false;
     this.#hooks.assign(decodeAssignment(sync.assignment), this.#generation);
+  }
+
+  async #join(coordinator: number, subscription: Buffer): Promise<JoinGroupResponse> {
+    const { body } = await this.#cluster.sendTo<JoinGroupResponse>(
+      coordinator,
+      ApiKey.JoinGroup,
+      (v) => ({
+        ...defaultJoinGroupRequest(),
+        groupId: this.#options.groupId,
+        sessionTimeoutMs: this.#options.sessionTimeoutMs,
+        rebalanceTimeoutMs: v >= 1 ? this.#options.rebalanceTimeoutMs : -1,
+        memberId: this.#memberId,
+        groupInstanceId: v >= 5 ? (this.#options.groupInstanceId ?? null) : null,
+        protocolType: 'consumer',
+        protocols: this.#assignors.map((a) => ({ name: a.name, metadata: subscription })),
+      }),
+      { lane: 'group', timeoutMs: this.#options.rebalanceTimeoutMs + 5_000 },
+    );
+    return body;
   }
 
   async #assign(join: JoinGroupResponse): Promise<{ memberId: string; assignment: Buffer }[]> {
