@@ -4,10 +4,12 @@ import { type BenchRow, formatRows } from './bench-row.ts';
 import { benchBroker } from './broker.ts';
 import { benchCodec } from './codec.ts';
 import { benchNexmark } from './nexmark.ts';
+import { benchStorage } from './storage.ts';
 
 const benches: Record<string, { title: string; run: () => Promise<BenchRow[]> }> = {
   codec: { title: 'Protocol codec (1 MiB produce request, 1,000 records of 1 KiB)', run: benchCodec },
   broker: { title: 'Broker over TCP with @platformatic/kafka (loopback)', run: benchBroker },
+  storage: { title: 'Storage appends and reads beside a raw fs loop on the same disk', run: benchStorage },
   nexmark: { title: 'Nexmark queries in the local runtime (one core)', run: benchNexmark },
 };
 
