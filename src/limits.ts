@@ -219,3 +219,40 @@ export const clientLimits = {
   /** Members one group assignment may be computed for. */
   assignorMembersMax: 10_000,
 } as const;
+
+/** Exactly-once (src/txn): idempotent producer state per partition, the transaction coordinator. */
+export const transactionLimits = {
+  /** Batches per producer whose sequence ranges are remembered for duplicate detection (Kafka's 5,
+   * the most in-flight requests an idempotent producer may have). */
+  producerBatchesRememberedMax: 5,
+  /** Producers one partition tracks; a new producer beyond this is refused (retriable). */
+  producersPerPartitionMax: 100_000,
+  /** Transactional ids one coordinator holds (ongoing and completed, until expiry). */
+  transactionalIdsMax: 100_000,
+  /** Partitions one transaction may span. */
+  partitionsPerTransactionMax: 100_000,
+  /** Offsets one transaction may commit (TxnOffsetCommit, over all its groups). */
+  offsetsPerTransactionMax: 100_000,
+  /** Longest transactional id accepted. */
+  transactionalIdBytesMax: 1_024,
+  /** Largest transaction.timeout.ms a producer may ask for (Kafka's transaction.max.timeout.ms). */
+  transactionTimeoutMsMax: 15 * 60 * 1000,
+  /** Partitions of the internal __transaction_state topic created at most. */
+  transactionStateTopicPartitionsMax: 50,
+  /** Producer ids reserved per durable block record; a restart skips the rest of the block. */
+  producerIdBlockSize: 1_000,
+  /** Bytes of one producer-state snapshot file read at recovery. */
+  producerSnapshotBytesMax: 64 * 1024 * 1024,
+  /** Aborted transactions one segment's .txnindex may hold. */
+  abortedTransactionsPerSegmentMax: 1_000_000,
+  /** Aborted transactions listed in one Fetch partition response. */
+  abortedTransactionsPerFetchMax: 100_000,
+  /** Producer-state snapshots kept per partition (the newest ones). */
+  producerSnapshotsKeptMax: 2,
+  /** Transactions one ListTransactions or DescribeTransactions answer may carry. */
+  transactionsPerResponseMax: 100_000,
+  /** How often the coordinator looks for timed-out transactions and expired ids. */
+  timeoutCheckIntervalMs: 1_000,
+  /** Attempts to write a transaction's markers before the coordinator retries later. */
+  markerWriteAttemptsMax: 5,
+} as const;

@@ -21,6 +21,12 @@ const byStorageCode: Readonly<Record<StorageErrorCode, number>> = {
   append_queue_full: ErrorCode.requestTimedOut,
   // The log is shutting down; NOT_LEADER makes clients refresh metadata and retry elsewhere/later.
   closed: ErrorCode.notLeaderOrFollower,
+  out_of_order_sequence: ErrorCode.outOfOrderSequenceNumber,
+  invalid_producer_epoch: ErrorCode.invalidProducerEpoch,
+  unknown_producer_id: ErrorCode.unknownProducerId,
+  invalid_txn_state: ErrorCode.invalidTxnState,
+  // Retriable, like a full append queue: the producer backs off while old producers expire.
+  producer_state_full: ErrorCode.requestTimedOut,
 };
 
 export function errorCodeFor(error: unknown): number {

@@ -16,7 +16,13 @@ export type StorageErrorCode =
   | 'topic_exists'
   | 'invalid_partitions'
   | 'append_queue_full'
-  | 'closed';
+  | 'closed'
+  // Producer state (idempotence and transactions, src/txn/producer-state.ts).
+  | 'out_of_order_sequence'
+  | 'invalid_producer_epoch'
+  | 'unknown_producer_id'
+  | 'invalid_txn_state'
+  | 'producer_state_full';
 
 export interface StorageErrorContext {
   topic?: string;

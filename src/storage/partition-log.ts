@@ -3,13 +3,22 @@
 // queue; reads and syncs run beside them on an immutable snapshot of the segment list and never
 // see bytes whose write has not completed. An I/O failure or a corrupt batch takes the partition
 // offline: every later call fails with a typed error naming the partition and the file.
-import { storageLimits } from '../limits.ts';
+import { storageLimits, transactionLimits } from '../limits.ts';
 import {
   BATCH_HEADER_BYTES,
   BATCH_LOG_OVERHEAD_BYTES,
   patchBatchOffset,
   patchLogAppendTime,
 } from '../protocol/records/batch-header.ts';
+import { producerBatchAt } from '../txn/producer-batch.ts';
+import {
+  type AbortedTxn,
+  type ProducerBatch,
+  type ProducerEntry,
+  type ProducerProblem,
+  ProducerStateTable,
+  type StagedAppend,
+} from '../txn/producer-state.ts';
 import { type BatchInfo, checkedBatchAt, splitBatches } from './batch-validation.ts';
 import type { Clock } from './clock.ts';
 import { StorageError, storageErrorFromFs } from './errors.ts';
@@ -18,10 +27,18 @@ import type { GroupCommit } from './group-commit.ts';
 import type { IndexCache } from './index-cache.ts';
 import type { LogConfig } from './log-config.ts';
 import type { StorageLogger } from './logger.ts';
+import {
+  decodeProducerSnapshot,
+  listProducerSnapshots,
+  snapshotPath,
+  writeProducerSnapshot,
+} from './producer-snapshot.ts';
 import { planRetention } from './retention.ts';
 import { Segment, type SegmentContext } from './segment.ts';
+import { segmentFileName } from './segment-files.ts';
 import { scanBatches } from './segment-scanner.ts';
 import { SerialQueue } from './serial-queue.ts';
+import { readTxnIndex, TXN_INDEX_SUFFIX, writeTxnIndex } from './txn-index.ts';
 
 export interface PartitionLogOptions {
   fs: FileSystem;
@@ -42,6 +59,11 @@ export interface AppendOptions {
   leaderEpoch?: number;
   /** The caller has just verified every batch's CRC (validateRecordBatch); skip re-checking it. */
   crcVerified?: boolean;
+  /**
+   * Asked, on the append queue right before the write, whether a transactional batch of this
+   * producer may start or continue a transaction here (the coordinator added the partition).
+   */
+  verifyTransaction?: (producerId: bigint, epoch: number) => ProducerProblem | undefined;
 }
 
 export interface AppendResult {
@@ -52,6 +74,8 @@ export interface AppendResult {
   /** The broker time written into the batches under LogAppendTime, else -1. */
   logAppendTimeMs: number;
   logStartOffset: number;
+  /** The batch was a retry of one already in the log (offsets are the original's); nothing written. */
+  duplicate?: boolean;
 }
 
 export interface ReadOptions {
@@ -89,6 +113,11 @@ export class PartitionLog {
   #directoryUnsynced = false;
   #oldestUnflushedAtMs: number | undefined;
   #offline: StorageError | undefined;
+  readonly #producers: ProducerStateTable;
+  /** Aborted transactions by the base offset of the segment holding their marker. */
+  #aborted = new Map<number, AbortedTxn[]>();
+  /** Segments whose aborted-transaction list differs from their .txnindex file. */
+  #txnIndexDirty = new Set<number>();
 
   constructor(
     options: PartitionLogOptions,
@@ -107,6 +136,7 @@ export class PartitionLog {
     this.#logStartOffset = logStartOffset;
     this.#durableLogStartOffset = logStartOffset;
     this.#flushedOffset = Math.min(flushedOffset, this.#logEndOffset);
+    this.#producers = new ProducerStateTable(`${options.topic}-${options.partition}`);
   }
 
   /** A partition that could not be opened: every call fails with `error`. */
@@ -193,6 +223,9 @@ export class PartitionLog {
       ? nowMs
       : batches.reduce((max, b) => Math.max(max, b.maxTimestampMs), -1);
     await this.#maybeRoll(records.length, lastOffset, incomingMaxTimestampMs);
+    // From here to the write's completion nothing else touches producer state: the queue is ours.
+    const staged = this.#checkProducers(records, batches, baseOffset, options);
+    if ('duplicate' in staged) return staged.duplicate;
     let next = baseOffset;
     for (const batch of batches) {
       patchBatchOffset(records, BigInt(next), options.leaderEpoch, batch.position);
@@ -206,6 +239,8 @@ export class PartitionLog {
     const active = this.#active();
     await this.#guard('append to', active.logPath, () => active.append(records, batches));
     this.#unsynced.add(active);
+    if (staged.staged !== undefined)
+      this.#recordAborts(active.baseOffset, this.#producers.apply(staged.staged));
     this.#logEndOffset = next;
     this.#oldestUnflushedAtMs ??= nowMs;
     return {
@@ -214,6 +249,64 @@ export class PartitionLog {
       logAppendTimeMs: this.#config.logAppendTime ? nowMs : -1,
       logStartOffset: this.#logStartOffset,
     };
+  }
+
+  /**
+   * Producer-state checks of an append about to be written at `baseOffset`: duplicates are answered
+   * with their original offsets, sequence and epoch problems throw, and transactional batches must
+   * be allowed by `verifyTransaction`. Returns the staged producer state to apply after the write.
+   */
+  #checkProducers(
+    records: Buffer,
+    batches: readonly BatchInfo[],
+    baseOffset: number,
+    options: AppendOptions,
+  ): { staged: StagedAppend | undefined } | { duplicate: AppendResult } {
+    let producerBatches: ProducerBatch[];
+    try {
+      producerBatches = batches.map((b) => producerBatchAt(records, b.position, b.sizeBytes));
+    } catch (error) {
+      throw new StorageError(
+        'invalid_batch',
+        `Cannot append to ${this.#name()}: ${(error as Error).message}`,
+        {
+          ...this.#where(),
+          cause: error,
+        },
+      );
+    }
+    if (!producerBatches.some((b) => b.producerId >= 0n)) return { staged: undefined };
+    const result = this.#producers.analyze(producerBatches, baseOffset);
+    if (result.kind === 'duplicate') {
+      return {
+        duplicate: {
+          baseOffset: result.firstOffset,
+          lastOffset: result.lastOffset,
+          logAppendTimeMs: -1,
+          logStartOffset: this.#logStartOffset,
+          duplicate: true,
+        },
+      };
+    }
+    if (result.kind === 'error')
+      throw new StorageError(result.problem.code, result.problem.message, this.#where());
+    const verify = options.verifyTransaction;
+    if (verify !== undefined) {
+      for (const b of producerBatches) {
+        if (!b.transactional || b.marker !== undefined) continue;
+        const problem = verify(b.producerId, b.epoch);
+        if (problem !== undefined) throw new StorageError(problem.code, problem.message, this.#where());
+      }
+    }
+    return { staged: result.staged };
+  }
+
+  #recordAborts(segmentBase: number, aborted: readonly AbortedTxn[]): void {
+    if (aborted.length === 0) return;
+    const list = this.#aborted.get(segmentBase) ?? [];
+    list.push(...aborted);
+    this.#aborted.set(segmentBase, list);
+    this.#txnIndexDirty.add(segmentBase);
   }
 
   async #maybeRoll(incomingBytes: number, lastOffset: number, incomingTimestampMs: number): Promise<void> {
@@ -240,12 +333,138 @@ export class PartitionLog {
       );
     }
     await this.#guard('seal', active.logPath, () => active.seal());
+    await this.#persistProducerState(this.#logEndOffset);
     const ctx = this.segmentContext();
     const created = await this.#guard('create segment in', this.dir, () =>
       Segment.create(ctx, this.#logEndOffset),
     );
     this.#directoryUnsynced = true;
     this.#segments = [...this.#segments, created];
+  }
+
+  /**
+   * Writes the aborted-transaction indexes that changed and a producer-state snapshot at `offset`
+   * (the log end), then drops snapshots beyond the newest few. Runs on the queue (roll, close).
+   */
+  async #persistProducerState(offset: number): Promise<void> {
+    const fs = this.#o.fs;
+    for (const base of [...this.#txnIndexDirty]) {
+      if (!this.#segments.some((s) => s.baseOffset === base)) {
+        this.#txnIndexDirty.delete(base);
+        continue;
+      }
+      const path = this.#txnIndexPath(base);
+      await this.#guard('write transaction index', path, () =>
+        writeTxnIndex(fs, path, this.#aborted.get(base) ?? []),
+      );
+      this.#txnIndexDirty.delete(base);
+    }
+    const entries = this.#producers.entries();
+    await this.#guard('write producer snapshot', snapshotPath(this.dir, offset), () =>
+      writeProducerSnapshot(fs, this.dir, offset, entries),
+    );
+    const snapshots = await this.#guard('list producer snapshots in', this.dir, () =>
+      listProducerSnapshots(fs, this.dir),
+    );
+    const kept = transactionLimits.producerSnapshotsKeptMax;
+    for (const old of snapshots.slice(0, Math.max(0, snapshots.length - kept))) {
+      await fs.unlink(snapshotPath(this.dir, old)).catch(() => {});
+    }
+  }
+
+  #txnIndexPath(segmentBase: number): string {
+    return `${this.dir}/${segmentFileName(segmentBase, TXN_INDEX_SUFFIX)}`;
+  }
+
+  /**
+   * Rebuilds producer state and aborted-transaction indexes at open: the newest readable snapshot
+   * at or below the log end, then every batch after it replayed. Index files are trusted for
+   * segments wholly below the snapshot (written and fsynced before it); later ones are rebuilt.
+   */
+  async loadProducerState(): Promise<void> {
+    this.#throwIfOffline();
+    const fs = this.#o.fs;
+    const end = this.#logEndOffset;
+    let from = this.#logStartOffset;
+    const snapshots = await listProducerSnapshots(fs, this.dir);
+    for (const offset of snapshots.filter((o) => o > end)) await fs.unlink(snapshotPath(this.dir, offset));
+    for (const offset of snapshots.filter((o) => o <= end).reverse()) {
+      try {
+        const snapshot = decodeProducerSnapshot(
+          await fs.readFile(snapshotPath(this.dir, offset)),
+          snapshotPath(this.dir, offset),
+        );
+        this.#producers.restore(snapshot.entries);
+        from = Math.max(offset, this.#logStartOffset);
+        break;
+      } catch (error) {
+        this.#o.logger.warn(
+          { topic: this.topic, partition: this.partition, error: String(error) },
+          'Ignoring unreadable producer snapshot',
+        );
+      }
+    }
+    for (const segment of this.#segments) {
+      if (segment.nextOffset <= from || segment.sizeBytes === 0) {
+        const entries = await readTxnIndex(fs, this.#txnIndexPath(segment.baseOffset));
+        if (entries.length > 0) this.#aborted.set(segment.baseOffset, entries);
+      } else if (segment.baseOffset < from) {
+        const entries = (await readTxnIndex(fs, this.#txnIndexPath(segment.baseOffset))).filter(
+          (e) => e.lastOffset < from,
+        );
+        this.#aborted.set(segment.baseOffset, entries);
+        this.#txnIndexDirty.add(segment.baseOffset);
+      } else {
+        this.#txnIndexDirty.add(segment.baseOffset);
+      }
+    }
+    await this.#replayFrom(from, end);
+  }
+
+  async #replayFrom(from: number, end: number): Promise<void> {
+    let offset = from;
+    // Bounded by the log end: each pass moves past at least one batch or stops.
+    while (offset < end) {
+      const { batches } = await this.read(offset, storageLimits.scanChunkBytes, { minOneBatch: true });
+      if (batches.length === 0) break;
+      for (const bytes of batches) {
+        const base = Number(bytes.readBigInt64BE(0));
+        const batch = producerBatchAt(bytes, 0, bytes.length);
+        const last = base + batch.lastOffsetDelta;
+        if (last < offset) continue;
+        const segment = this.#segments[floorSegment(this.#segments, base)]!;
+        this.#recordAborts(segment.baseOffset, this.#producers.replay([batch], base));
+        offset = last + 1;
+      }
+    }
+  }
+
+  /** The end of what read_committed consumers may see: the oldest open transaction's first offset, else the log end. */
+  get lastStableOffset(): number {
+    return this.#producers.firstUnstableOffset() ?? this.#logEndOffset;
+  }
+
+  /** Aborted transactions overlapping [fromOffset, toOffset): a read_committed fetch's list. */
+  abortedTransactions(fromOffset: number, toOffset: number): AbortedTxn[] {
+    const found: AbortedTxn[] = [];
+    for (const list of this.#aborted.values()) {
+      for (const e of list) {
+        if (e.lastOffset >= fromOffset && e.firstOffset < toOffset) found.push(e);
+        if (found.length >= transactionLimits.abortedTransactionsPerFetchMax) return found;
+      }
+    }
+    return found.sort((a, b) => a.firstOffset - b.firstOffset);
+  }
+
+  /** The producers this partition tracks (DescribeProducers). */
+  producerStates(): ProducerEntry[] {
+    return this.#producers.entries();
+  }
+
+  /** Forgets producers idle since before `cutoffMs` (producer.id.expiration.ms); returns how many. */
+  async expireProducers(cutoffMs: number): Promise<number> {
+    this.#throwIfOffline();
+    return this.#queue.run(async () => this.#producers.expire(cutoffMs));
   }
 
   /** Rolls the active segment if it holds anything (tests, retention of an expired active segment). */
@@ -510,6 +729,9 @@ export class PartitionLog {
     for (const segment of doomed) {
       this.#unsynced.delete(segment);
       await this.#guard('delete segment', segment.logPath, () => segment.retire());
+      this.#aborted.delete(segment.baseOffset);
+      this.#txnIndexDirty.delete(segment.baseOffset);
+      await this.#o.fs.unlink(this.#txnIndexPath(segment.baseOffset)).catch(() => {});
     }
     this.#o.logger.info(
       { topic: this.topic, partition: this.partition, segments: doomed.length, reason: plan.reason },
@@ -538,10 +760,20 @@ export class PartitionLog {
         ...replacement,
         ...this.#segments.slice(start + old.length),
       ];
+      this.#reassignAborted();
       // The replacement took over the file names: close the old handles, unlink nothing.
       for (const segment of old) await segment.retireHandlesOnly().catch(() => {});
       return true;
     });
+  }
+
+  /** After a swap, files each aborted transaction under the segment that now holds its marker. */
+  #reassignAborted(): void {
+    const all = [...this.#aborted.values()].flat();
+    for (const base of this.#aborted.keys()) this.#txnIndexDirty.add(base);
+    this.#aborted = new Map();
+    for (const e of all)
+      this.#recordAborts(this.#segments[floorSegment(this.#segments, e.lastOffset)]!.baseOffset, [e]);
   }
 
   /** Run `task` on the partition's queue (the cleaner uses it to read state consistently). */
@@ -558,6 +790,7 @@ export class PartitionLog {
         return;
       }
       await this.sync();
+      await this.#persistProducerState(this.#logEndOffset);
       for (const segment of this.#segments)
         await this.#guard('close', segment.logPath, () => segment.close());
       this.#offline = new StorageError('closed', `Partition ${this.#name()} is closed`, this.#where());

@@ -74,6 +74,7 @@ export async function openPartitionLog(
       logStartOffset,
       input.clean ? flushed : segments.at(-1)!.nextOffset,
     );
+    await log.loadProducerState();
     report.durationMs = performance.now() - started;
     return { log, report };
   } catch (error) {
