@@ -184,7 +184,8 @@ export class Executor {
     this.#measureBackpressure(nowMs);
     let progressed = await this.#drain();
     for (const task of this.#sourceTasks) {
-      if (task.ended || !task.hasRoom() || task.needsFlush()) continue;
+      if (task.needsFlush()) await task.flushSinks();
+      if (task.ended || !task.hasRoom()) continue;
       progressed = (await this.#stepSource(task, nowMs)) || progressed;
     }
     for (const task of this.#tasks) {
