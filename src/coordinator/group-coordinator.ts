@@ -617,6 +617,70 @@ export class GroupCoordinator {
     return results;
   }
 
+  // ---- Transactional offsets (used by the transaction coordinator, src/txn) --------------
+
+  /** TxnOffsetCommit's group check (KIP-447): NONE, or the error for this generation and member. */
+  validateTxnOffsetCommit(
+    groupId: string,
+    memberId: string,
+    groupInstanceId: string | null,
+    generationId: number,
+  ): number {
+    if (groupId === '' || groupId.length > coordinatorLimits.idBytesMax) return ErrorCode.invalidGroupId;
+    const group = this.#groups.get(groupId);
+    if (group === undefined) return generationId < 0 ? ErrorCode.none : ErrorCode.illegalGeneration;
+    return group.type === 'classic'
+      ? group.validateOffsetCommit(memberId, groupInstanceId, generationId, true)
+      : group.validateOffsetCommit(memberId, generationId, 0, true);
+  }
+
+  /**
+   * Makes offsets a transaction committed visible, once its commit markers are written: appended to
+   * __consumer_offsets as ordinary offset commits, then applied. Offsets of aborted transactions
+   * never reach the coordinator.
+   */
+  async commitTransactionalOffsets(
+    groupId: string,
+    offsets: readonly {
+      topic: string;
+      partition: number;
+      offset: bigint;
+      leaderEpoch: number;
+      metadata: string;
+    }[],
+  ): Promise<void> {
+    let group = this.#groups.get(groupId);
+    if (group === undefined) {
+      if (this.#groups.size >= coordinatorLimits.groupsMax)
+        throw new RangeError(
+          `Cannot commit transactional offsets of group '${groupId}': ${this.#groups.size} groups exist`,
+        );
+      group = new ClassicGroup(groupId, this.#rt);
+      this.#groups.set(groupId, group);
+    }
+    const nowMs = this.#clock.nowMs();
+    const accepted = offsets.map((o): [string, number, CommittedOffset] => [
+      o.topic,
+      o.partition,
+      {
+        offset: o.offset,
+        leaderEpoch: o.leaderEpoch,
+        metadata: o.metadata,
+        commitTimestampMs: nowMs,
+        expireTimestampMs: -1,
+      },
+    ]);
+    const records = accepted.map(([topic, partition, value]) => ({
+      key: encodeOffsetsKey({ kind: 'offset', groupId, topic, partition }),
+      value: encodeOffsetCommitValue(value),
+      timestampMs: nowMs,
+    }));
+    const target = group;
+    await this.#appendAndWait(groupId, records);
+    if (this.#groups.get(groupId) !== target) return;
+    for (const [topic, partition, value] of accepted) target.offsets.set(groupId, topic, partition, value);
+  }
+
   fetchOffsets(input: OffsetFetchInput): FetchedGroup {
     const group = this.#groups.get(input.groupId);
     const result: FetchedGroup = { groupId: input.groupId, errorCode: ErrorCode.none, topics: [] };
