@@ -4,3 +4,4 @@ import type { Command } from './command.ts';
 export const commands: Command[] = [];
 commands.push((await import('./commands/nexmark.ts')).nexmarkCommand);
 commands.push((await import('./commands/broker.ts')).brokerCommand);
+commands.push((await import('./commands/run.ts')).runCommand);

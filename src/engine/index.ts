@@ -1,0 +1,25 @@
+// The engine's public surface (the package root re-exports from here).
+export type { CheckpointStats, CompletedCheckpoint } from './checkpoint/checkpoint.ts';
+export type { CheckpointStorage } from './checkpoint/checkpoint-storage.ts';
+export { LocalCheckpointStorage } from './checkpoint/local-checkpoint-storage.ts';
+export { MemoryCheckpointStorage } from './checkpoint/memory-checkpoint-storage.ts';
+export { CollectSink } from './connector/collect-sink.ts';
+export { logSource } from './connector/log-source.ts';
+export { PushSource } from './connector/push-source.ts';
+export type { Sink, SinkWriter } from './connector/sink.ts';
+export type { Source, SourcePartition } from './connector/source.ts';
+export type { TwoPhaseCommitSink, TwoPhaseCommitWriter } from './connector/two-phase-commit-sink.ts';
+export type { Trigger, TriggerSpec } from './controller/trigger.ts';
+export { Job } from './dsl/job.ts';
+export { KeyedStream, Stream, Table } from './dsl/stream.ts';
+export { EngineError, type EngineErrorCode } from './engine-error.ts';
+export type { MetricsSnapshot } from './metrics/metrics-registry.ts';
+export type { OutputMode } from './operators/operator.ts';
+export { OutputTag } from './operators/output-tag.ts';
+export { defineProcess, listState, mapState, valueState } from './operators/process-function.ts';
+export type { EngineRecord } from './record.ts';
+export { type JobResult, type RunJobOptions, type RunningJob, runJob, startJob } from './run-job.ts';
+export type { JobModule } from './runtime/job-module.ts';
+export { LocalRuntime, type RuntimeOptions } from './runtime/local-runtime.ts';
+export { ManualClock, systemClock } from './time/clock.ts';
+export { hopping, session, tumbling } from './time/windows.ts';
