@@ -31,7 +31,7 @@ test('two members joining within the initial delay share generation 1 and the le
   const joinB = track(c.joinGroup('g', joinRequest({ memberId: b })));
   await f.advance(50);
   // B joined during the delay, so it was extended once.
-  assert.equal(joinA.value, undefined);
+  assert.equal(joinA.value === undefined, true);
   await f.advance(100);
   assert.equal(joinA.value?.generationId, 1);
   assert.equal(joinB.value?.generationId, 1);
@@ -42,7 +42,7 @@ test('two members joining within the initial delay share generation 1 and the le
 
   const syncB = track(c.syncGroup('g', syncRequest(b, 1)));
   await settle();
-  assert.equal(syncB.value, undefined, 'a follower waits for the leader');
+  assert.equal(syncB.value === undefined, true, 'a follower waits for the leader');
   const syncA = await c.syncGroup(
     'g',
     syncRequest(a, 1, [
@@ -134,7 +134,7 @@ test('members that do not rejoin within the rebalance timeout are removed from t
     ),
   );
   await settle();
-  assert.equal(changed.value, undefined);
+  assert.equal(changed.value === undefined, true);
   // b keeps heartbeating but never rejoins.
   for (let i = 0; i < 6; i++) {
     await f.advance(5_000);
