@@ -256,3 +256,54 @@ export const transactionLimits = {
   /** Attempts to write a transaction's markers before the coordinator retries later. */
   markerWriteAttemptsMax: 5,
 } as const;
+
+/** The command line (src/cli). */
+export const cliLimits = {
+  /** Default longest one client command (topics, groups, produce's delivery) may take. */
+  operationTimeoutMsDefault: 30_000,
+  /** Largest --timeout-ms accepted (one day), so every wait stays bounded. */
+  operationTimeoutMsMax: 24 * 60 * 60 * 1000,
+  /** Longest a connection attempt may take, whatever --timeout-ms says. */
+  connectTimeoutMsMax: 10_000,
+  /** Longest stdin line `produce` accepts (key, separator and value); longer lines fail. */
+  produceLineBytesMax: 1024 * 1024,
+  /** Bytes of records `produce` has sent and not seen acknowledged before it waits (half the
+   * producer's buffer, so reading stdin never outruns the producer). */
+  produceUnackedBytesMax: 16 * 1024 * 1024,
+  /** Largest --rate (records per second). */
+  produceRatePerSecondMax: 10_000_000,
+  /** How often `consume` in group mode commits what it has printed. */
+  consumeCommitIntervalMs: 5_000,
+  /** Shortest time between two redraws of a progress line. */
+  progressRedrawMsMin: 100,
+} as const;
+
+/** The dashboard's HTTP server, JSON API and event streams (src/ui/server). */
+export const httpLimits = {
+  /** Sockets the HTTP server keeps open at once; beyond it new ones are closed on accept. */
+  connectionsMax: 256,
+  /** Server-sent-event streams open at once over all kinds (throughput, lag, tail, jobs). */
+  sseClientsMax: 32,
+  /** Bytes queued on one event-stream socket before that client is dropped as too slow. */
+  sseClientBufferBytesMax: 1024 * 1024,
+  /** Largest JSON request body accepted (config edits, offset resets, job starts). */
+  requestBodyBytesMax: 64 * 1024,
+  /** Records one message-browser page returns at most. */
+  browseRecordsMax: 500,
+  /** Bytes read from a partition for one browser page at most. */
+  browseBytesMax: 4 * 1024 * 1024,
+  /** Bytes of one key or value shown in the browser; longer ones are cut and marked truncated. */
+  browseFieldBytesMax: 16 * 1024,
+  /** Records one live-tail event carries at most; the rest follow in the next event. */
+  tailRecordsPerEventMax: 100,
+  /** How often the sampler reads throughput, lag and job figures for charts and streams. */
+  sampleIntervalMs: 1_000,
+  /** Samples kept for charts (the newest): 300 at one a second is five minutes. */
+  sampleHistoryMax: 300,
+  /** Groups and partitions charted per sample; lag of further ones is still in /metrics. */
+  lagSeriesMax: 1_000,
+  /** Longest time a static file or API request may take before its socket is closed. */
+  requestTimeoutMs: 30_000,
+  /** Jobs (defined or running) one broker process tracks for the dashboard. */
+  jobsMax: 64,
+} as const;

@@ -5,6 +5,8 @@ export interface CliIo {
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
   stdin: NodeJS.ReadableStream;
+  /** Aborts long-running commands (consume, produce) the way Ctrl-C does; default: SIGINT/SIGTERM. */
+  signal?: AbortSignal;
 }
 
 export interface Command {

@@ -5,3 +5,4 @@ export const commands: Command[] = [];
 commands.push((await import('./commands/nexmark.ts')).nexmarkCommand);
 commands.push((await import('./commands/broker.ts')).brokerCommand);
 commands.push((await import('./commands/run.ts')).runCommand);
+commands.push((await import('./commands/topics.ts')).topicsCommand);
