@@ -5,7 +5,7 @@
 //     trigger with 1 s checkpoints), records crossing threads by structured clone; q5 also with
 //     v8-serialized transferred buffers, to compare the two channel encodings;
 //   - continuous-mode p50/p99 event-to-result latency in-thread, events generated in real time
-//     (event time = wall clock), 1 s checkpoints, for 12 s. A windowed result's event time is
+//     (event time = wall clock), 1 s checkpoints, for 20 s. A windowed result's event time is
 //     its window's end, so its latency includes the 5 s watermark bound; results that the end
 //     of input forces out early are not samples.
 // Run: `npm run bench -- nexmark`.
@@ -84,7 +84,7 @@ async function workerEventsPerSecondPerCore(query: string, encoding: ChannelEnco
 }
 
 async function latency(query: string): Promise<{ p50: number; p99: number }> {
-  const durationMs = 12_000;
+  const durationMs = 20_000;
   const sink = new CountingSink(Date.now() + durationMs - 50);
   const source = new NexmarkGeneratorSource({
     partitions: 1,
