@@ -5,8 +5,11 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { brokerLimits, protocolLimits } from '../limits.ts';
+import { BrokerObservability } from '../observability/broker-observability.ts';
+import type { JobRegistry } from '../observability/job-registry.ts';
 import { NodeFileSystem } from '../storage/fs/node-file-system.ts';
-import { LogManager } from '../storage/log-manager.ts';
+import { LogManager, type RecoveryReport } from '../storage/log-manager.ts';
+import { transactionCoordinatorNoun } from '../txn/transaction-noun.ts';
 import { AppendNotifier } from './append-notifier.ts';
 import { type Authorizer, allowAll } from './authorizer.ts';
 import { loadClusterMeta } from './cluster-meta.ts';
@@ -17,6 +20,7 @@ import { createLogger } from './logger.ts';
 import { RequestDispatcher } from './request-dispatcher.ts';
 import { BrokerServer } from './server.ts';
 import type { BrokerNouns, BrokerServices, NodeIdentity, NounFactory } from './services.ts';
+import { type RunningHttpServer, startHttpServer } from '../ui/server/http-server.ts';
 
 export interface StartBrokerOptions {
   /** Where data lives; omitted = a temporary directory removed by close(). */
@@ -37,6 +41,10 @@ export interface StartBrokerOptions {
   nouns?: readonly NounFactory[];
   /** Lower network bounds than src/limits.ts allows (tests of the limits themselves). */
   limits?: Partial<NetworkLimits>;
+  /** HOST:PORT of the dashboard, /metrics and health checks (port 0: any free port); default none. */
+  http?: string;
+  /** Jobs the dashboard shows and can start and stop; the broker stops them on close. */
+  jobs?: JobRegistry;
 }
 
 export interface NetworkLimits {
@@ -54,6 +62,10 @@ export interface RunningBroker {
   readonly clusterId: string;
   readonly dataDir: string;
   readonly services: BrokerServices;
+  /** Metrics, readiness and jobs. */
+  readonly observability: BrokerObservability;
+  /** The dashboard and metrics server, when config http.listen (--http) asks for one. */
+  readonly http: RunningHttpServer | null;
   close(): Promise<void>;
 }
 
@@ -63,6 +75,7 @@ function embeddedConfig(options: StartBrokerOptions): BrokerConfig {
   props.listen = `${options.host ?? '127.0.0.1'}:${options.port ?? 0}`;
   if (options.nodeId !== undefined) props['node.id'] = String(options.nodeId);
   if (options.advertisedListener !== undefined) props['advertised.listener'] = options.advertisedListener;
+  if (options.http !== undefined) props['http.listen'] = options.http;
   return resolveBrokerConfig(props);
 }
 
@@ -75,14 +88,23 @@ export function startBroker(options: StartBrokerOptions = {}): Promise<RunningBr
 /** Starts a broker from an already resolved configuration (the CLI's path). */
 export async function runBroker(
   config: BrokerConfig,
-  extras: Pick<StartBrokerOptions, 'logger' | 'authorizer' | 'nouns' | 'limits'> = {},
+  extras: Pick<StartBrokerOptions, 'logger' | 'authorizer' | 'nouns' | 'limits' | 'jobs'> = {},
 ): Promise<RunningBroker> {
   const log = extras.logger ?? createLogger({ level: config.logLevel, format: config.logFormat });
   const temporary = config.dataDir === null;
   const dataDir = config.dataDir ?? (await mkdtemp(join(tmpdir(), 'sluice-')));
   const cleanups: (() => Promise<void>)[] = [];
   if (temporary) cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+  const observability = new BrokerObservability(extras.jobs === undefined ? {} : { jobs: extras.jobs });
+  observability.readiness.expect('storage', 'recovering the data directory');
+  observability.readiness.expect('listener', 'not serving Kafka clients yet');
   try {
+    // Before storage, so /healthz and /readyz answer during a long recovery.
+    const http = config.http === null ? null : await startHttpServer({ ...config.http, observability, log });
+    if (http !== null) {
+      cleanups.push(() => http.close());
+      log.info({ url: http.url }, `Dashboard at ${http.url}`);
+    }
     const meta = await loadClusterMeta(dataDir, config.nodeId);
     const handlers = await loadHandlers();
     const logs = await LogManager.open(dataDir, new NodeFileSystem(), {
@@ -91,6 +113,7 @@ export async function runBroker(
     });
     cleanups.push(() => logs.close());
     logs.start();
+    observability.readiness.set('storage', true, recoveryDetail(logs.recoveryReport));
     const limits = networkLimits(extras.limits);
     const server = new BrokerServer({
       log,
@@ -120,12 +143,20 @@ export async function runBroker(
       fetchSessions: new FetchSessionCache(),
       nouns,
     };
-    for (const factory of extras.nouns ?? []) {
+    // The transaction coordinator always runs: idempotent and transactional producers need it.
+    const factories = [...(extras.nouns ?? [])];
+    if (!factories.some((f) => f.name === 'transactions')) factories.push(transactionCoordinatorNoun);
+    for (const factory of factories) {
       const created = await factory.create(services);
       (nouns as Record<string, unknown>)[factory.name] = created.noun;
       cleanups.push(created.close);
     }
-    server.serve(new RequestDispatcher(services, extras.authorizer ?? allowAll));
+    // Jobs write through storage and the nouns: stopped before either closes.
+    cleanups.push(() => observability.jobs.close());
+    server.serve(new RequestDispatcher(services, extras.authorizer ?? allowAll, observability.metrics));
+    observability.attach(services, () => server.connectionCount);
+    observability.readiness.set('listener', true, `serving Kafka clients on ${bound.host}:${bound.port}`);
+    cleanups.push(async () => observability.readiness.set('listener', false, 'closing'));
     log.info(
       { nodeId: node.nodeId, clusterId: node.clusterId, dataDir, listen: `${bound.host}:${bound.port}` },
       `Broker ${node.nodeId} listening on ${bound.host}:${bound.port}, advertised as ${node.host}:${node.port}`,
@@ -138,6 +169,8 @@ export async function runBroker(
       clusterId: node.clusterId,
       dataDir,
       services,
+      observability,
+      http,
       close: once(async () => {
         await runCleanups(cleanups);
         log.info({ nodeId: node.nodeId }, 'Broker stopped');
@@ -147,6 +180,12 @@ export async function runBroker(
     await runCleanups(cleanups);
     throw error;
   }
+}
+
+function recoveryDetail(report: RecoveryReport): string {
+  const how = report.clean ? 'after a clean shutdown' : 'after a crash';
+  const offline = report.offlinePartitions.length;
+  return `opened ${report.partitions.length} partition(s) in ${report.durationMs} ms ${how}${offline > 0 ? `; ${offline} offline` : ''}`;
 }
 
 function networkLimits(overrides: Partial<NetworkLimits> = {}): NetworkLimits {

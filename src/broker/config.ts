@@ -24,6 +24,8 @@ export interface BrokerConfig {
   logSettings: Record<string, string>;
   logLevel: string;
   logFormat: LogFormatName;
+  /** Where the dashboard, /metrics, /healthz and /readyz are served; null = not served. */
+  http: { host: string; port: number } | null;
   /** Settings owned by other subsystems (group.*, offsets.*, transaction.*), passed through unchecked here. */
   passthrough: Record<string, string>;
 }
@@ -38,6 +40,8 @@ export const brokerConfigDefaults: Readonly<Record<string, string>> = {
   'num.partitions': '1',
   'log.level': 'info',
   'log.format': 'json',
+  /** HOST:PORT of the dashboard and metrics; empty or 'off' = none. */
+  'http.listen': '',
 };
 
 /** Kafka spellings accepted as aliases, mapped to ours. */
@@ -49,7 +53,7 @@ const ALIASES: Readonly<Record<string, string>> = {
   'broker.id': 'node.id',
 };
 
-const PASSTHROUGH_PREFIXES = ['group.', 'offsets.', 'transaction.', 'transactional.'];
+const PASSTHROUGH_PREFIXES = ['group.', 'offsets.', 'transaction.', 'transactional.', 'producer.id.'];
 const LOG_LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
 export class ConfigError extends Error {
@@ -138,6 +142,8 @@ function coreSettings(
   const listen = parseHostPort(get('listen'), 'listen');
   const advertisedText = get('advertised.listener');
   const advertised = advertisedText === '' ? null : parseHostPort(advertisedText, 'advertised.listener');
+  const httpText = get('http.listen');
+  const http = httpText === '' || httpText === 'off' ? null : parseHostPort(httpText, 'http.listen');
   const logLevel = get('log.level');
   if (!LOG_LEVELS.has(logLevel)) {
     throw new ConfigError(
@@ -159,5 +165,6 @@ function coreSettings(
     numPartitions: integer(get('num.partitions'), 'num.partitions', 1, storageLimits.partitionsPerTopicMax),
     logLevel,
     logFormat,
+    http,
   };
 }

@@ -8,7 +8,12 @@
 // and acks=-1 both answer after the durability policy is met; a single node has no replicas to
 // wait for beyond that. acks=-1 is bounded by the request's timeoutMs (REQUEST_TIMED_OUT).
 // Appends to different partitions run concurrently; each wakes the fetches waiting on it.
-// Transactional produce needs the transaction coordinator (later issue): batches are stored as sent.
+// Idempotent batches are checked against the partition's producer state on its append queue: a
+// retried batch is answered with its original offsets, a gap is OUT_OF_ORDER_SEQUENCE_NUMBER, an
+// old epoch INVALID_PRODUCER_EPOCH. A transactional batch must belong to an ongoing transaction
+// the coordinator added this partition to (checked on the queue too, so it cannot land after the
+// transaction's marker); Write on the transactional id is required. Clients may not send control
+// batches (INVALID_RECORD): only the transaction coordinator writes markers.
 import { brokerLimits } from '../../limits.ts';
 import type { RecordsData } from '../../protocol/codec-support.ts';
 import { ErrorCode } from '../../protocol/error-codes.ts';
@@ -21,6 +26,7 @@ import {
   type ProduceResponse,
   type ProduceResponsePartitionProduceResponse,
 } from '../../protocol/generated/produce-response.ts';
+import { batchAttributes, batchOffsets } from '../../protocol/records/batch-header.ts';
 import { validateRecordBatch } from '../../protocol/records/record-batch.ts';
 import { splitBatches } from '../../protocol/records/split-batches.ts';
 import { errorCodeFor } from '../error-code-for.ts';
@@ -69,6 +75,8 @@ function checkedRecords(
       const message = `Record batch of ${batch.length} bytes exceeds max.message.bytes ${maxMessageBytes}`;
       return failed(index, ErrorCode.messageTooLarge, message, i);
     }
+    if ((batch.readInt16BE(batchOffsets.attributes) & batchAttributes.control) !== 0)
+      return failed(index, ErrorCode.invalidRecord, 'Produce requests may not carry control batches', i);
     const checked = validateRecordBatch(batch);
     if (!checked.ok) {
       const code =
@@ -95,7 +103,13 @@ async function appendPartition(
   const timedOut = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), timeoutMs);
   });
-  const appended = log.append(checked);
+  const txns = ctx.services.nouns.transactions;
+  const appended = log.append(checked, {
+    crcVerified: true,
+    ...(txns === undefined
+      ? {}
+      : { verifyTransaction: (id: bigint, epoch: number) => txns.verifyPartition(id, epoch, topic, index) }),
+  });
   try {
     const result = await Promise.race([appended, timedOut]);
     if (result === 'timeout') {
@@ -149,6 +163,10 @@ export const handler = defineHandler<ProduceRequest, ProduceResponse>({
   encode: encodeProduceResponse,
   async handle(ctx, request) {
     const { acks } = request;
+    const txnId = request.transactionalId;
+    if (txnId !== null && !ctx.authorize('Write', 'TransactionalId', txnId)) {
+      return versioned(ctx, everyPartition(request, ErrorCode.transactionalIdAuthorizationFailed, null));
+    }
     if (acks !== 0 && acks !== 1 && acks !== -1) {
       return versioned(
         ctx,

@@ -4,8 +4,10 @@
 // partitionMaxBytes and the response at most maxBytes (v3+, clipped to fetchResponseBytesMax),
 // but the first batch of the first partition with data is returned whole even if larger (KIP-74),
 // so a consumer always progresses. Fetch sessions (v7+, KIP-227) are kept in the FetchSessionCache;
-// incremental responses carry only partitions with news. v13+ names topics by id. read_committed
-// gets LSO = high watermark until transactions exist; there are no aborted transactions to list.
+// incremental responses carry only partitions with news. v13+ names topics by id. Every answer
+// carries the last stable offset (the first offset of the oldest open transaction, else the high
+// watermark); read_committed (v4+) reads only below it and gets the aborted transactions that
+// overlap the batches returned, so the client can drop their records.
 // Batches are served as stored (magic 2), so clients of v0-3 that expect older formats cannot read them.
 import { brokerLimits } from '../../limits.ts';
 import { ErrorCode } from '../../protocol/error-codes.ts';
@@ -19,6 +21,7 @@ import {
   type FetchResponseFetchableTopicResponse,
   type FetchResponsePartitionData,
 } from '../../protocol/generated/fetch-response.ts';
+import { batchOffsets } from '../../protocol/records/batch-header.ts';
 import { partitionKey } from '../append-notifier.ts';
 import { errorCodeFor } from '../error-code-for.ts';
 import {
@@ -41,8 +44,10 @@ interface PartitionRead {
   state: FetchPartitionState;
   errorCode: number;
   highWatermark: bigint;
+  lastStableOffset: bigint;
   logStartOffset: bigint;
   records: Buffer[];
+  abortedTransactions: { producerId: bigint; firstOffset: bigint }[];
   bytes: number;
 }
 
@@ -79,13 +84,16 @@ async function readPartition(
   state: FetchPartitionState,
   budget: number,
   first: boolean,
+  readCommitted: boolean,
 ) {
   const read: PartitionRead = {
     state,
     errorCode: 0,
     highWatermark: -1n,
+    lastStableOffset: -1n,
     logStartOffset: -1n,
     records: [],
+    abortedTransactions: [],
     bytes: 0,
   };
   const fail = (errorCode: number) => Object.assign(read, { errorCode });
@@ -95,18 +103,32 @@ async function readPartition(
   if (log === undefined) return fail(ErrorCode.unknownTopicOrPartition);
   if (log.isOffline) return fail(ErrorCode.kafkaStorageError);
   read.highWatermark = BigInt(log.logEndOffset);
+  // Read before the data: a marker appended meanwhile only makes the answer more conservative.
+  const stable = log.lastStableOffset;
+  read.lastStableOffset = BigInt(stable);
   read.logStartOffset = BigInt(log.logStartOffset);
   if (state.fetchOffset < read.logStartOffset || state.fetchOffset > read.highWatermark) {
     return fail(ErrorCode.offsetOutOfRange);
   }
   const maxBytes = Math.min(state.partitionMaxBytes, budget);
-  if (state.fetchOffset === read.highWatermark || (maxBytes <= 0 && !first)) return read;
+  const visibleEnd = readCommitted ? read.lastStableOffset : read.highWatermark;
+  if (state.fetchOffset >= visibleEnd || (maxBytes <= 0 && !first)) return read;
   try {
     const result = await log.read(Number(state.fetchOffset), Math.max(maxBytes, 0), { minOneBatch: first });
-    read.records = result.batches;
-    read.bytes = result.batches.reduce((sum, b) => sum + b.length, 0);
-    read.highWatermark = BigInt(result.logEndOffset);
+    // The oldest open transaction starts a batch, so whole batches below it are all stable.
+    const batches = readCommitted
+      ? result.batches.filter((b) => b.readBigInt64BE(0) < visibleEnd)
+      : result.batches;
+    read.records = batches;
+    read.bytes = batches.reduce((sum, b) => sum + b.length, 0);
     read.logStartOffset = BigInt(result.logStartOffset);
+    const last = batches.at(-1);
+    if (readCommitted && last !== undefined) {
+      const end = Number(last.readBigInt64BE(0)) + last.readInt32BE(batchOffsets.lastOffsetDelta) + 1;
+      read.abortedTransactions = log
+        .abortedTransactions(Number(state.fetchOffset), end)
+        .map((a) => ({ producerId: a.producerId, firstOffset: BigInt(a.firstOffset) }));
+    }
   } catch (error) {
     fail(errorCodeFor(error));
     if (read.errorCode === ErrorCode.unknownServerError)
@@ -119,10 +141,11 @@ async function readRound(
   ctx: RequestContext,
   partitions: FetchPartitionState[],
   maxBytes: number,
+  readCommitted: boolean,
 ): Promise<Round> {
   const round: Round = { reads: [], bytes: 0, failed: false };
   for (const state of partitions) {
-    const read = await readPartition(ctx, state, maxBytes - round.bytes, round.bytes === 0);
+    const read = await readPartition(ctx, state, maxBytes - round.bytes, round.bytes === 0, readCommitted);
     round.reads.push(read);
     round.bytes += read.bytes;
     if (read.errorCode !== ErrorCode.none) round.failed = true;
@@ -139,11 +162,10 @@ function partitionData(
   data.partitionIndex = read.state.partition;
   data.errorCode = read.errorCode;
   data.highWatermark = read.highWatermark;
-  // No transactions yet: everything below the high watermark is stable.
-  data.lastStableOffset = read.highWatermark;
+  data.lastStableOffset = read.lastStableOffset;
   data.logStartOffset = read.logStartOffset;
   if (ctx.apiVersion >= TRANSACTIONS_MIN_VERSION) {
-    data.abortedTransactions = request.isolationLevel === READ_COMMITTED ? [] : null;
+    data.abortedTransactions = request.isolationLevel === READ_COMMITTED ? read.abortedTransactions : null;
   }
   data.records = read.records.length > 0 ? read.records : NO_RECORDS;
   return data;
@@ -161,7 +183,7 @@ function assemble(
       errorCode: read.errorCode,
       hasRecords: read.bytes > 0,
       highWatermark: read.highWatermark,
-      lastStableOffset: read.highWatermark,
+      lastStableOffset: read.lastStableOffset,
       logStartOffset: read.logStartOffset,
     });
     if (incremental && !send) continue;
@@ -195,17 +217,19 @@ export const handler = defineHandler<FetchRequest, FetchResponse>({
     const maxBytes = Math.min(Math.max(requestedMax, 0), brokerLimits.fetchResponseBytesMax);
     const deadline = Date.now() + Math.min(Math.max(request.maxWaitMs, 0), brokerLimits.fetchWaitMsMax);
     const keys = resolved.partitions.map((p) => partitionKey(p.topic, p.partition));
-    let round = await readRound(ctx, resolved.partitions, maxBytes);
+    const readCommitted =
+      ctx.apiVersion >= TRANSACTIONS_MIN_VERSION && request.isolationLevel === READ_COMMITTED;
+    let round = await readRound(ctx, resolved.partitions, maxBytes, readCommitted);
     // Bounded by the deadline: each pass either returns or parks until an append or the deadline.
     while (round.bytes < request.minBytes && !round.failed && !ctx.signal.aborted) {
       const remainingMs = deadline - Date.now();
       if (remainingMs <= 0) break;
       const woken = await appends.wait(keys, remainingMs, ctx.signal);
       if (!woken) {
-        round = await readRound(ctx, resolved.partitions, maxBytes);
+        round = await readRound(ctx, resolved.partitions, maxBytes, readCommitted);
         break;
       }
-      round = await readRound(ctx, resolved.partitions, maxBytes);
+      round = await readRound(ctx, resolved.partitions, maxBytes, readCommitted);
     }
     if (ctx.apiVersion >= 7) response.sessionId = resolved.sessionId;
     response.responses = assemble(ctx, request, round, resolved.incremental);
