@@ -8,10 +8,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type RunningBroker, startBroker } from '../../src/index.ts';
+import type { RunningBroker } from '../../src/index.ts';
 import { assertReadBackExactly } from './compare.ts';
 import type { ClientDriver } from './driver.ts';
 import { runGroupScenario } from './group-scenario.ts';
+import { startInteropBroker } from './interop-broker.ts';
 import { codecs, OffsetLedger, partitionsPerTopic, recordsPerCodec, specRecords } from './records.ts';
 import { committedOffsets, endOffsets, partitionCount } from './reference.ts';
 
@@ -44,10 +45,7 @@ export function clientScenarios(driver: ClientDriver): void {
 
     before(async () => {
       dataDir = await mkdtemp(join(tmpdir(), `sluice-interop-${name}-`));
-      broker = await startBroker({
-        dataDir,
-        ...(driver.brokerConfig ? { config: driver.brokerConfig } : {}),
-      });
+      broker = await startInteropBroker(dataDir, driver.brokerConfig);
     });
     after(async () => {
       await broker?.close();
@@ -110,10 +108,7 @@ export function clientScenarios(driver: ClientDriver): void {
       );
       await broker.close();
       broker = undefined;
-      broker = await startBroker({
-        dataDir,
-        ...(driver.brokerConfig ? { config: driver.brokerConfig } : {}),
-      });
+      broker = await startInteropBroker(dataDir, driver.brokerConfig);
       const read = await driver.readAll(bootstrap(), topic, partitionsPerTopic);
       assertReadBackExactly(ledger.expected, read, `${driver.name} after the restart`);
       for (const [i, g] of groups.entries()) {

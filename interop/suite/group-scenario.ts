@@ -6,7 +6,15 @@
 import assert from 'node:assert/strict';
 import type { ClientDriver, GroupMember, GroupProtocol, MemberState } from './driver.ts';
 import { OffsetLedger, partitionsPerTopic, recordsTotal, specRecords } from './records.ts';
-import { committedOffsets, createTopicReference, endOffsets, produceReference } from './reference.ts';
+import {
+  committedOffsets,
+  consumerGroupHeartbeatApiKey,
+  createTopicReference,
+  endOffsets,
+  groupApis,
+  produceReference,
+  servedApiKeys,
+} from './reference.ts';
 
 /** A deadline against hangs, not a performance assertion: generous on a loaded 2-core machine. */
 const phaseTimeoutMs = 180_000;
@@ -75,6 +83,18 @@ export async function runGroupScenario(
   group: string,
   protocol: GroupProtocol,
 ): Promise<void> {
+  // Fail at once, naming the missing handlers, rather than after clients retry for minutes.
+  const served = await servedApiKeys(bootstrap);
+  const needed = {
+    ...groupApis,
+    ...(protocol === 'consumer' ? { [consumerGroupHeartbeatApiKey]: 'ConsumerGroupHeartbeat' } : {}),
+  };
+  const missing = Object.entries(needed).filter(([key]) => !served.has(Number(key)));
+  assert.deepEqual(
+    missing.map(([key, name]) => `${name} (${key})`),
+    [],
+    'the broker serves the group APIs (ApiVersions)',
+  );
   await createTopicReference(bootstrap, topic, partitionsPerTopic);
   const members: GroupMember[] = [];
   try {

@@ -1,6 +1,7 @@
 // The scenarios' yardstick on the broker side: partition counts, log end offsets and committed
 // offsets as kafkajs's admin reads them, and an uncompressed producer for the group scenario.
 // Kept apart from the driver under test, so a check does not rest on the client it checks.
+import { Admin } from '@platformatic/kafka';
 import kafkajs from 'kafkajs';
 import type { SpecRecord } from './records.ts';
 
@@ -88,3 +89,25 @@ export async function createTopicReference(
     await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true });
   });
 }
+
+/** The API keys the broker's ApiVersions answer lists. */
+export async function servedApiKeys(bootstrap: string): Promise<Set<number>> {
+  const admin = new Admin({ clientId: 'sluice-interop-reference', bootstrapBrokers: [bootstrap] });
+  try {
+    return new Set((await admin.listApis()).map((a) => a.apiKey));
+  } finally {
+    await admin.close();
+  }
+}
+
+/** Group APIs by key, for a failure that names what the broker does not serve. */
+export const groupApis: Readonly<Record<number, string>> = {
+  8: 'OffsetCommit',
+  9: 'OffsetFetch',
+  10: 'FindCoordinator',
+  11: 'JoinGroup',
+  12: 'Heartbeat',
+  13: 'LeaveGroup',
+  14: 'SyncGroup',
+};
+export const consumerGroupHeartbeatApiKey = 68;

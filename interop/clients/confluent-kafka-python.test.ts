@@ -1,0 +1,4 @@
+import { confluentKafkaDriver } from '../drivers/python.ts';
+import { clientScenarios } from '../suite/client-scenarios.ts';
+
+clientScenarios(confluentKafkaDriver);
