@@ -10,6 +10,7 @@ import type { JobRegistry } from '../observability/job-registry.ts';
 import { NodeFileSystem } from '../storage/fs/node-file-system.ts';
 import { LogManager, type RecoveryReport } from '../storage/log-manager.ts';
 import { transactionCoordinatorNoun } from '../txn/transaction-noun.ts';
+import { type RunningHttpServer, startHttpServer } from '../ui/server/http-server.ts';
 import { AppendNotifier } from './append-notifier.ts';
 import { type Authorizer, allowAll } from './authorizer.ts';
 import { loadClusterMeta } from './cluster-meta.ts';
@@ -20,7 +21,6 @@ import { createLogger } from './logger.ts';
 import { RequestDispatcher } from './request-dispatcher.ts';
 import { BrokerServer } from './server.ts';
 import type { BrokerNouns, BrokerServices, NodeIdentity, NounFactory } from './services.ts';
-import { type RunningHttpServer, startHttpServer } from '../ui/server/http-server.ts';
 
 export interface StartBrokerOptions {
   /** Where data lives; omitted = a temporary directory removed by close(). */

@@ -35,18 +35,39 @@ export interface RequestSource {
   readonly log: Logger;
 }
 
+/** Told about every answered request (the metrics); must not throw. */
+export interface RequestObserver {
+  requestAnswered(api: string, durationMs: number, requestBytes: number, responseBytes: number): void;
+}
+
 export class RequestDispatcher {
   #services: BrokerServices;
   #authorizer: Authorizer;
+  #observer: RequestObserver | null;
 
-  constructor(services: BrokerServices, authorizer: Authorizer) {
+  constructor(services: BrokerServices, authorizer: Authorizer, observer: RequestObserver | null = null) {
     this.#services = services;
     this.#authorizer = authorizer;
+    this.#observer = observer;
   }
 
   /** The size-prefixed response chunks, or null when the request gets no response. */
   async dispatch(frame: Buffer, source: RequestSource): Promise<Buffer[] | null> {
     const envelope = this.#envelope(frame);
+    const startedMs = performance.now();
+    const chunks = await this.#answer(envelope, source);
+    let responseBytes = 0;
+    for (const chunk of chunks ?? []) responseBytes += chunk.length;
+    this.#observer?.requestAnswered(
+      envelope.api.name,
+      performance.now() - startedMs,
+      frame.length,
+      responseBytes,
+    );
+    return chunks;
+  }
+
+  async #answer(envelope: RequestEnvelope, source: RequestSource): Promise<Buffer[] | null> {
     const { api, apiVersion, header } = envelope;
     const handler = this.#services.handlers.get(api.apiKey);
     if (handler === undefined)
