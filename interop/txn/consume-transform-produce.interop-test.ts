@@ -67,12 +67,18 @@ describe('exactly-once consume-transform-produce with the Java client', { skip }
     broker = await startBrokerProcess(dataDir, port);
   });
   after(async () => {
-    broker?.kill('SIGTERM');
+    if (broker !== undefined && broker.exitCode === null) {
+      const stopped = new Promise((resolve) => broker?.once('exit', resolve));
+      broker.kill('SIGTERM');
+      await stopped;
+    }
     await rm(dataDir, { recursive: true, force: true });
   });
 
   it('holds each input record’s result exactly once after the broker is killed mid-way', async () => {
-    const { stdout: classes } = await run('bash', [new URL('../txn-java/build.sh', import.meta.url).pathname]);
+    const { stdout: classes } = await run('bash', [
+      new URL('../txn-java/build.sh', import.meta.url).pathname,
+    ]);
     const kafka = new Kafka({ brokers: [bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 20 } });
     const admin = kafka.admin();
     await admin.connect();
