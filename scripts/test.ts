@@ -52,5 +52,11 @@ if (selected.length === 0) {
 if (filters.length === 0 && !interop) {
   run('lint', 'npx', ['biome', 'check', '--error-on-warnings', '.']);
   run('typecheck', 'npx', ['tsc', '--noEmit', '-p', '.']);
+  // The dashboard's browser code has its own compiler settings (DOM libraries).
+  run('typecheck dashboard', 'npx', ['tsc', '--noEmit', '-p', 'src/ui/web']);
+}
+// The browser tests load the built dashboard: build it from the current sources first.
+if (!interop && selected.some((f) => f.startsWith('src/ui/'))) {
+  run('build dashboard', process.execPath, ['--import', 'tsx', 'scripts/build-ui.ts']);
 }
 run('tests', process.execPath, ['--import', 'tsx', '--test', '--test-timeout=600000', ...selected]);
