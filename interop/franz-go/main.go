@@ -5,6 +5,14 @@
 //	franz-go-client consume -brokers HOST:PORT -topic T -group G [-n 5]
 //	franz-go-client txn     -brokers HOST:PORT -topic T -txid ID [-n 5]
 //
+// and the interop scenarios' driver commands (driver.go), positional:
+//
+//	franz-go-client create-topic|read BROKERS TOPIC PARTITIONS
+//	franz-go-client produce-records   BROKERS TOPIC CODEC   (records on stdin)
+//	franz-go-client member            BROKERS TOPIC GROUP   (until stdin says 'leave')
+//	franz-go-client describe-configs  BROKERS TOPIC
+//	franz-go-client alter-configs     BROKERS TOPIC NAME=VALUE...
+//
 // Each command exits 0 after doing exactly what it says, or prints what failed and exits 1.
 package main
 
@@ -13,6 +21,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -155,6 +164,16 @@ func main() {
 	if len(os.Args) < 2 {
 		fmt.Fprintln(os.Stderr, "usage: franz-go-client produce|consume|txn [flags]")
 		os.Exit(2)
+	}
+	// Driver commands run until done or told to leave; the hang guard is the test's deadline.
+	driverCtx, stop := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer stop()
+	if handled, err := runDriver(driverCtx, os.Args[1:]); handled {
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "franz-go-client %s: %v\n", strings.Join(os.Args[1:4], " "), err)
+			os.Exit(1)
+		}
+		return
 	}
 	o, err := parse(os.Args[2:])
 	if err != nil {

@@ -5,6 +5,14 @@
 //   JavaClient consume BOOTSTRAP TOPIC GROUP COUNT PROTOCOL   PROTOCOL: classic or consumer (KIP-848)
 //   JavaClient txn     BOOTSTRAP TOPIC TXID COUNT    one committed and one aborted transaction
 //
+// The interop scenarios' driver commands (JSON lines out, see interop/drivers/process.ts):
+//   JavaClient create-topic     BOOTSTRAP TOPIC PARTITIONS
+//   JavaClient produce-records  BOOTSTRAP TOPIC CODEC        records on stdin, tab-separated base64
+//   JavaClient read             BOOTSTRAP TOPIC PARTITIONS   assign, from 0 to the log end offsets
+//   JavaClient member           BOOTSTRAP TOPIC GROUP PROTOCOL   until stdin says 'leave' or closes
+//   JavaClient describe-configs BOOTSTRAP TOPIC
+//   JavaClient alter-configs    BOOTSTRAP TOPIC NAME=VALUE...   (IncrementalAlterConfigs)
+//
 // Exits 0 after doing exactly that, or prints what failed and exits 1.
 package dev.sluice.interop;
 
@@ -44,6 +52,12 @@ public final class JavaClient {
         case "produce" -> produce(args[1], args[2], arg(args, 3), count(arg(args, 4)));
         case "consume" -> consume(args[1], args[2], arg(args, 3), count(arg(args, 4)), arg(args, 5));
         case "txn" -> txn(args[1], args[2], arg(args, 3), count(arg(args, 4)));
+        case "create-topic" -> Driver.createTopic(args[1], args[2], Integer.parseInt(arg(args, 3)));
+        case "produce-records" -> Driver.produce(args[1], args[2], arg(args, 3));
+        case "read" -> Driver.read(args[1], args[2], Integer.parseInt(arg(args, 3)));
+        case "member" -> Driver.member(args[1], args[2], arg(args, 3), arg(args, 4));
+        case "describe-configs" -> Driver.describeConfigs(args[1], args[2]);
+        case "alter-configs" -> Driver.alterConfigs(args[1], args[2], java.util.Arrays.copyOfRange(args, 3, args.length));
         default -> throw new IllegalArgumentException("unknown command '" + args[0] + "'");
       }
     } catch (Exception e) {
