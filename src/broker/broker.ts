@@ -183,9 +183,9 @@ export async function runBroker(
 }
 
 function recoveryDetail(report: RecoveryReport): string {
-  const how = report.clean ? 'after a clean shutdown' : 'after a crash';
+  const how = report.clean ? 'after a clean shutdown' : 'with full recovery (no clean-shutdown marker)';
   const offline = report.offlinePartitions.length;
-  return `opened ${report.partitions.length} partition(s) in ${report.durationMs} ms ${how}${offline > 0 ? `; ${offline} offline` : ''}`;
+  return `opened ${report.partitions.length} partition(s) in ${Math.round(report.durationMs)} ms ${how}${offline > 0 ? `; ${offline} offline` : ''}`;
 }
 
 function networkLimits(overrides: Partial<NetworkLimits> = {}): NetworkLimits {

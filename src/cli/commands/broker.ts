@@ -6,6 +6,8 @@ import { runBroker } from '../../broker/broker.ts';
 import { ConfigError, parseProperties, propertiesFromEnv, resolveBrokerConfig } from '../../broker/config.ts';
 import { createLogger } from '../../broker/logger.ts';
 import { brokerLimits } from '../../limits.ts';
+import { JobRegistry } from '../../observability/job-registry.ts';
+import { moduleJob } from '../../observability/module-job.ts';
 import { CliError, type CliIo, type Command } from '../command.ts';
 
 const usage = `Usage: sluice broker [options]
@@ -19,10 +21,14 @@ Options (later sources win: defaults < --config file < SLUICE_* environment < fl
   --set KEY=VALUE              any broker property, repeatable (e.g. --set num.partitions=3)
   --log-level LEVEL            fatal, error, warn, info, debug, trace or silent (default info)
   --log-format json|pretty     default pretty on a terminal, json otherwise
+  --http HOST:PORT             dashboard, /metrics, /healthz, /readyz (default 127.0.0.1:8080;
+                               'off' serves none)
+  --job FILE                   a job module (exporting job(params)) the dashboard can start and
+                               stop, repeatable; it runs in this process's worker threads
   --quiet                      log errors only
 
 Properties: data.dir, listen, advertised.listener, node.id, auto.create.topics.enable (true),
-num.partitions (1), log.level, log.format, and the topic defaults log.segment.bytes, log.roll.ms,
+num.partitions (1), log.level, log.format, http.listen, and the topic defaults log.segment.bytes, log.roll.ms,
 log.retention.ms, log.retention.bytes, log.cleanup.policy, log.flush.interval.messages,
 log.flush.interval.ms, log.message.timestamp.type, message.max.bytes, ... (Kafka's names).
 Kafka spellings listeners, advertised.listeners, log.dirs and broker.id are accepted too.
@@ -53,6 +59,7 @@ function flagProperties(values: Readonly<Record<string, unknown>>): Record<strin
     ['node-id', 'node.id'],
     ['log-level', 'log.level'],
     ['log-format', 'log.format'],
+    ['http', 'http.listen'],
   ];
   for (const [flag, name] of flags) {
     const value = values[flag];
@@ -84,6 +91,8 @@ async function run(args: string[], io: CliIo): Promise<number> {
         'log-level': { type: 'string' },
         'log-format': { type: 'string' },
         quiet: { type: 'boolean' },
+        http: { type: 'string' },
+        job: { type: 'string', multiple: true },
       },
       allowPositionals: false,
     });
@@ -93,6 +102,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
   const { values } = parsed;
   const cliDefaults = {
     'data.dir': '.sluice-data',
+    'http.listen': '127.0.0.1:8080',
     'log.format': (io.stderr as NodeJS.WriteStream).isTTY === true ? 'pretty' : 'json',
   };
   const file = typeof values.config === 'string' ? await readConfigFile(values.config) : {};
@@ -104,7 +114,12 @@ async function run(args: string[], io: CliIo): Promise<number> {
     throw error;
   }
   const logger = createLogger({ level: config.logLevel, format: config.logFormat, stream: io.stderr });
-  const broker = await runBroker(config, { logger });
+  const jobs = new JobRegistry();
+  for (const module of Array.isArray(values.job) ? values.job : []) {
+    if (typeof module === 'string') jobs.define(moduleJob(module));
+  }
+  const broker = await runBroker(config, { logger, jobs });
+  if (broker.http !== null) io.stdout.write(`Sluice dashboard: ${broker.http.url}\n`);
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
     process.once('SIGINT', () => resolve('SIGINT'));
