@@ -61,6 +61,9 @@ async function startBrokerProcess(dataDir: string, port: number): Promise<ChildP
       'warn',
       '--log-format',
       'json',
+      // No dashboard: its default port 8080 may be taken by a broker a developer is running.
+      '--http',
+      'off',
     ],
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
