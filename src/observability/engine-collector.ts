@@ -14,6 +14,41 @@ export function registerEngineCollector(
   const registers = [metrics.registry];
   const operatorLabels = ['job', 'operator', 'task'] as const;
   const taskLabels = ['job', 'task'] as const;
+  // Registered first: prom-client reads metrics in registration order, and this one's collect()
+  // fills the others.
+  new Gauge({
+    name: 'sluice_job_running',
+    help: '1 while a job runs, 0 otherwise',
+    labelNames: ['job'],
+    registers,
+    collect() {
+      for (const metric of [this, recordsIn, recordsOut, batchLatency, watermarkLag, backpressure])
+        metric.reset();
+      for (const metric of [stateBytes, checkpointDuration, checkpoints]) metric.reset();
+      const nowMs = now();
+      for (const job of jobs.list()) {
+        this.set({ job: job.name }, job.state === 'running' || job.state === 'stopping' ? 1 : 0);
+        const m = job.metrics;
+        if (m === null) continue;
+        for (const o of m.operators) {
+          const labels = { job: job.name, operator: o.name, task: String(o.task) };
+          recordsIn.inc(labels, o.recordsIn);
+          recordsOut.inc(labels, o.recordsOut);
+          batchLatency.set(labels, o.batchMsAvg / 1000);
+        }
+        for (const t of m.tasks) {
+          const labels = { job: job.name, task: t.key };
+          if (Number.isFinite(t.watermarkMs))
+            watermarkLag.set(labels, Math.max(0, nowMs - t.watermarkMs) / 1000);
+          backpressure.inc(labels, t.backpressureMs / 1000);
+        }
+        stateBytes.set({ job: job.name }, m.stateBytes);
+        checkpoints.inc({ job: job.name }, m.checkpoints.length);
+        const last = m.checkpoints.at(-1);
+        if (last !== undefined) checkpointDuration.set({ job: job.name }, last.durationMs / 1000);
+      }
+    },
+  });
   const recordsIn = new Counter({
     name: 'sluice_job_operator_records_in_total',
     help: 'Records an operator instance has taken in',
@@ -61,38 +96,5 @@ export function registerEngineCollector(
     help: 'Checkpoints a job run has completed (counted over the kept history)',
     labelNames: ['job'],
     registers,
-  });
-  new Gauge({
-    name: 'sluice_job_running',
-    help: '1 while a job runs, 0 otherwise',
-    labelNames: ['job'],
-    registers,
-    collect() {
-      for (const metric of [this, recordsIn, recordsOut, batchLatency, watermarkLag, backpressure])
-        metric.reset();
-      for (const metric of [stateBytes, checkpointDuration, checkpoints]) metric.reset();
-      const nowMs = now();
-      for (const job of jobs.list()) {
-        this.set({ job: job.name }, job.state === 'running' || job.state === 'stopping' ? 1 : 0);
-        const m = job.metrics;
-        if (m === null) continue;
-        for (const o of m.operators) {
-          const labels = { job: job.name, operator: o.name, task: String(o.task) };
-          recordsIn.inc(labels, o.recordsIn);
-          recordsOut.inc(labels, o.recordsOut);
-          batchLatency.set(labels, o.batchMsAvg / 1000);
-        }
-        for (const t of m.tasks) {
-          const labels = { job: job.name, task: t.key };
-          if (Number.isFinite(t.watermarkMs))
-            watermarkLag.set(labels, Math.max(0, nowMs - t.watermarkMs) / 1000);
-          backpressure.inc(labels, t.backpressureMs / 1000);
-        }
-        stateBytes.set({ job: job.name }, m.stateBytes);
-        checkpoints.inc({ job: job.name }, m.checkpoints.length);
-        const last = m.checkpoints.at(-1);
-        if (last !== undefined) checkpointDuration.set({ job: job.name }, last.durationMs / 1000);
-      }
-    },
   });
 }

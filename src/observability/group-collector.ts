@@ -7,12 +7,8 @@ import type { SluiceMetrics } from './sluice-metrics.ts';
 
 export function registerGroupCollector(metrics: SluiceMetrics, services: () => BrokerServices | null): void {
   const registers = [metrics.registry];
-  const partitionLag = new Gauge({
-    name: 'sluice_group_partition_lag',
-    help: 'Records between a group committed offset and the partition end',
-    labelNames: ['group', 'topic', 'partition'],
-    registers,
-  });
+  // Registered first: prom-client reads metrics in registration order, and this one's collect()
+  // fills the other.
   new Gauge({
     name: 'sluice_group_lag',
     help: 'Records between a group committed offsets and the partition ends, summed over partitions',
@@ -30,5 +26,11 @@ export function registerGroupCollector(metrics: SluiceMetrics, services: () => B
         }
       }
     },
+  });
+  const partitionLag = new Gauge({
+    name: 'sluice_group_partition_lag',
+    help: 'Records between a group committed offset and the partition end',
+    labelNames: ['group', 'topic', 'partition'],
+    registers,
   });
 }

@@ -9,23 +9,8 @@ type PartitionLabels = 'topic' | 'partition';
 export function registerStorageCollector(metrics: SluiceMetrics, logs: () => LogManager | null): void {
   const registers = [metrics.registry];
   const labelNames: PartitionLabels[] = ['topic', 'partition'];
-  const start = new Gauge({
-    name: 'sluice_partition_log_start_offset',
-    help: 'First offset a partition still holds',
-    labelNames,
-    registers,
-  });
-  const end = new Gauge({
-    name: 'sluice_partition_log_end_offset',
-    help: 'Offset the next appended record of a partition gets',
-    labelNames,
-    registers,
-  });
-  const offline = new Gauge({
-    name: 'sluice_partitions_offline',
-    help: 'Partitions taken offline by an I/O error or corruption',
-    registers,
-  });
+  // Registered first: prom-client reads metrics in registration order, and this one's collect()
+  // fills the others.
   new Gauge({
     name: 'sluice_partition_size_bytes',
     help: 'Bytes of a partition log on disk (segments, without indexes)',
@@ -49,5 +34,22 @@ export function registerStorageCollector(metrics: SluiceMetrics, logs: () => Log
       }
       offline.set(offlineCount);
     },
+  });
+  const start = new Gauge({
+    name: 'sluice_partition_log_start_offset',
+    help: 'First offset a partition still holds',
+    labelNames,
+    registers,
+  });
+  const end = new Gauge({
+    name: 'sluice_partition_log_end_offset',
+    help: 'Offset the next appended record of a partition gets',
+    labelNames,
+    registers,
+  });
+  const offline = new Gauge({
+    name: 'sluice_partitions_offline',
+    help: 'Partitions taken offline by an I/O error or corruption',
+    registers,
   });
 }
