@@ -50,7 +50,7 @@ function jobPanel(job: JobView, act: (action: 'start' | 'stop') => void): HTMLEl
       'div',
       { class: 'cards' },
       card('Executors', job.executors || '—'),
-      card('Started', time(job.startedAtMs)),
+      card('Started', time(job.startedAtMs).slice(5, 19)),
       card(
         job.endedAtMs === null ? 'Running for' : 'Ended',
         job.endedAtMs === null
