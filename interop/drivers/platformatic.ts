@@ -119,8 +119,15 @@ async function startMember(
   const state = new MemberState(`@platformatic/kafka ${protocol} member of ${group}`);
   const c = consumer(bootstrap, group, protocol);
   const assignment = () => c.assignments?.find((a) => a.topic === topic)?.partitions ?? [];
-  c.on('consumer:group:join', () => state.assigned(assignment()));
-  c.on('consumer:group:rebalance', () => state.assigned(assignment()));
+  const refresh = () => {
+    const now = assignment();
+    if (now.join() !== state.assignment.join()) state.assigned(now);
+  };
+  c.on('consumer:group:join', refresh);
+  c.on('consumer:group:rebalance', refresh);
+  // Under KIP-848 the client emits no event when its assignment changes; it changes after a
+  // heartbeat, so look after each one.
+  c.on('consumer:heartbeat:end', refresh);
   c.on('consumer:heartbeat:error', (e) => {
     if (!c.isActive()) state.failed(e.error instanceof Error ? e.error : new Error(String(e.error)));
   });
@@ -130,7 +137,7 @@ async function startMember(
     fallbackMode: MessagesStreamFallbackModes.EARLIEST,
     autocommit: false,
   });
-  state.assigned(assignment());
+  refresh();
   // Commits coalesced per event-loop turn: every offset consumed is committed soon after.
   const pending = new Map<number, bigint>();
   let committing: Promise<void> = Promise.resolve();

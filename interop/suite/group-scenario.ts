@@ -17,7 +17,7 @@ import {
 } from './reference.ts';
 
 /** A deadline against hangs, not a performance assertion: generous on a loaded 2-core machine. */
-const phaseTimeoutMs = 180_000;
+const phaseTimeoutMs = 60_000;
 const membersCount = 3;
 
 /** Resolves when `done()` holds; rejects when a member fails or the deadline passes. */
