@@ -55,6 +55,8 @@ function startKcatMember(bootstrap: string, topic: string, group: string): Group
     '-G',
     group,
     '-J',
+    // Unbuffered: kcat's stdout is a pipe here, and buffered lines would only show at exit.
+    '-u',
     '-X',
     'auto.offset.reset=earliest',
     '-X',
