@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import { groupCoordinatorNoun } from '../coordinator/coordinator-noun.ts';
 import { brokerLimits, protocolLimits } from '../limits.ts';
 import { BrokerObservability } from '../observability/broker-observability.ts';
 import type { JobRegistry } from '../observability/job-registry.ts';
@@ -37,7 +38,7 @@ export interface StartBrokerOptions {
   /** Default: pino at config log.level (default 'silent' when embedded). */
   logger?: Logger;
   authorizer?: Authorizer;
-  /** Subsystems that add nouns (group coordinator, transactions). */
+  /** Subsystems that add nouns; the group and transaction coordinators are always added. */
   nouns?: readonly NounFactory[];
   /** Lower network bounds than src/limits.ts allows (tests of the limits themselves). */
   limits?: Partial<NetworkLimits>;
@@ -143,9 +144,15 @@ export async function runBroker(
       fetchSessions: new FetchSessionCache(),
       nouns,
     };
-    // The transaction coordinator always runs: idempotent and transactional producers need it.
-    const factories = [...(extras.nouns ?? [])];
-    if (!factories.some((f) => f.name === 'transactions')) factories.push(transactionCoordinatorNoun);
+    // The group and transaction coordinators always run: consumer groups, idempotent and
+    // transactional producers need them. The group coordinator starts first because
+    // transactional offset commits are handed to it.
+    const given = [...(extras.nouns ?? [])];
+    const factories: NounFactory[] = [];
+    if (!given.some((f) => f.name === groupCoordinatorNoun.name)) factories.push(groupCoordinatorNoun);
+    factories.push(...given);
+    if (!given.some((f) => f.name === transactionCoordinatorNoun.name))
+      factories.push(transactionCoordinatorNoun);
     for (const factory of factories) {
       const created = await factory.create(services);
       (nouns as Record<string, unknown>)[factory.name] = created.noun;
