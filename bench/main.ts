@@ -10,7 +10,7 @@ const benches: Record<string, { title: string; run: () => Promise<BenchRow[]> }>
   codec: { title: 'Protocol codec (1 MiB produce request, 1,000 records of 1 KiB)', run: benchCodec },
   broker: { title: 'Broker over TCP with @platformatic/kafka (loopback)', run: benchBroker },
   storage: { title: 'Storage appends and reads beside a raw fs loop on the same disk', run: benchStorage },
-  nexmark: { title: 'Nexmark queries in the local runtime (one core)', run: benchNexmark },
+  nexmark: { title: 'Nexmark: in-thread, 2 worker threads, continuous-mode latency', run: benchNexmark },
 };
 
 const asked = process.argv.slice(2).filter((a) => !a.startsWith('-'));
