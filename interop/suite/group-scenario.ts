@@ -21,7 +21,12 @@ const phaseTimeoutMs = 60_000;
 const membersCount = 3;
 
 /** Resolves when `done()` holds; rejects when a member fails or the deadline passes. */
-function waitFor(members: readonly MemberState[], done: () => boolean, what: string): Promise<void> {
+function waitFor(
+  members: readonly MemberState[],
+  done: () => boolean,
+  what: string,
+  explain: () => string = () => '',
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const unsubscribes: (() => void)[] = [];
     const finish = (error?: Error) => {
@@ -40,7 +45,7 @@ function waitFor(members: readonly MemberState[], done: () => boolean, what: str
       const states = members.map(
         (m) => `${m.label}: assigned [${m.assignment}], consumed ${m.consumed.length}`,
       );
-      finish(new Error(`Gave up after ${phaseTimeoutMs} ms ${what}; ${states.join('; ')}`));
+      finish(new Error(`Gave up after ${phaseTimeoutMs} ms ${what}; ${states.join('; ')}${explain()}`));
     }, phaseTimeoutMs);
     for (const m of members) unsubscribes.push(m.onChange(check));
     check();
@@ -60,6 +65,31 @@ function consumedKeys(members: readonly MemberState[]): Set<string> {
   const out = new Set<string>();
   for (const m of members) for (const c of m.consumed) out.add(`${c.partition}@${c.offset}`);
   return out;
+}
+
+/** The offsets in [from, to) that no member consumed, as ranges per partition. */
+function neverConsumed(
+  members: readonly MemberState[],
+  from: readonly bigint[],
+  to: readonly bigint[],
+): string {
+  const seen = consumedKeys(members);
+  const parts: string[] = [];
+  to.forEach((end, p) => {
+    const ranges: string[] = [];
+    let start: bigint | null = null;
+    for (let o = from[p] ?? 0n; o <= end; o++) {
+      const gap = o < end && !seen.has(`${p}@${o}`);
+      if (gap && start === null) start = o;
+      if (!gap && start !== null) {
+        ranges.push(`${start}..${o - 1n}`);
+        start = null;
+      }
+    }
+    if (ranges.length > 0)
+      parts.push(`p${p} [${ranges.slice(0, 5).join(', ')}] of [${from[p] ?? 0n}, ${end})`);
+  });
+  return parts.length === 0 ? '' : `; never consumed: ${parts.join('; ')}`;
 }
 
 /** Whether the members consumed every offset in [from[p], to[p]) of every partition p. */
@@ -114,7 +144,12 @@ export async function runGroupScenario(
     ledger.append(first);
     const halfEnds = ledger.endOffsets(partitionsPerTopic);
     const none = halfEnds.map(() => 0n);
-    await waitFor(states, () => covers(states, none, halfEnds), 'consuming the first half');
+    await waitFor(
+      states,
+      () => covers(states, none, halfEnds),
+      'consuming the first half',
+      () => neverConsumed(states, none, halfEnds),
+    );
 
     const [leaver, ...stayers] = members as [GroupMember, ...GroupMember[]];
     const leaverPartitions = leaver.state.assignment;
@@ -135,8 +170,14 @@ export async function runGroupScenario(
       stayerStates,
       () => covers(stayerStates, leaverFrom, leaverTo),
       `the remaining members consuming the leaver's partitions [${leaverPartitions}]`,
+      () => neverConsumed(stayerStates, leaverFrom, leaverTo),
     );
-    await waitFor(states, () => covers(states, none, ends), 'consuming the second half');
+    await waitFor(
+      states,
+      () => covers(states, none, ends),
+      'consuming the second half',
+      () => neverConsumed(states, none, ends),
+    );
     for (const m of stayers) await m.leave();
     members.length = 0;
 
