@@ -67,3 +67,18 @@ export async function withAdmin<T>(
     admin.close();
   }
 }
+
+/**
+ * Fails at once, naming the missing ones, unless every topic exists (the client would otherwise
+ * retry an unknown topic until the deadline, since a new topic may still be propagating).
+ */
+export async function requireTopics(admin: Admin, names: readonly string[], settings: ClientSettings) {
+  const known = new Set(await admin.listTopics({ includeInternal: true }));
+  const missing = names.filter((n) => !known.has(n));
+  if (missing.length > 0) {
+    throw new CliError(
+      `Cannot find topic ${missing.map((n) => `'${n}'`).join(', ')} on ${settings.bootstrap}: ` +
+        `list topics with \`sluice topics list --bootstrap ${settings.bootstrap}\``,
+    );
+  }
+}

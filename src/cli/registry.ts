@@ -6,3 +6,6 @@ commands.push((await import('./commands/nexmark.ts')).nexmarkCommand);
 commands.push((await import('./commands/broker.ts')).brokerCommand);
 commands.push((await import('./commands/run.ts')).runCommand);
 commands.push((await import('./commands/topics.ts')).topicsCommand);
+commands.push((await import('./commands/produce.ts')).produceCommand);
+commands.push((await import('./commands/consume.ts')).consumeCommand);
+commands.push((await import('./commands/groups.ts')).groupsCommand);

@@ -4,7 +4,7 @@ import type { Admin, ConfigChange, ConfigEntry, TopicDescription } from '../../c
 import { KafkaError } from '../../client/errors.ts';
 import { ErrorCode } from '../../protocol/error-codes.ts';
 import { intFlag, keyValueFlags, parseFlags } from '../args.ts';
-import { withAdmin } from '../client-session.ts';
+import { requireTopics, withAdmin } from '../client-session.ts';
 import { type ClientSettings, clientFlags, clientFlagsUsage, clientSettings } from '../client-settings.ts';
 import { CliError, type CliIo, type Command } from '../command.ts';
 import { writeJson } from '../json-output.ts';
@@ -101,6 +101,7 @@ interface DescribedTopic {
 async function describe(io: CliIo, s: ClientSettings, values: Values, names: string[]): Promise<number> {
   if (names.length === 0) throw new CliError('describe needs at least one topic name', 2);
   const topics = await withAdmin(s, `describe ${names.join(', ')}`, async (admin) => {
+    await requireTopics(admin, names, s);
     const out: DescribedTopic[] = [];
     for (const description of await admin.describeTopics(names, { offsets: true })) {
       out.push({ description, configs: await admin.describeConfigs('topic', description.name) });
@@ -179,6 +180,7 @@ async function alter(io: CliIo, s: ClientSettings, values: Values, names: string
   if (changes.length === 0 && partitions === undefined)
     throw new CliError('alter needs --config K=V, --delete-config K or --partitions N', 2);
   await withAdmin(s, `alter topic '${topic}'`, async (admin: Admin) => {
+    await requireTopics(admin, [topic], s);
     if (changes.length > 0) await admin.alterConfigs('topic', topic, changes);
     if (partitions !== undefined) {
       const [current] = await admin.describeTopics([topic]);
