@@ -65,6 +65,9 @@ function startKcatMember(bootstrap: string, topic: string, group: string): Group
     'heartbeat.interval.ms=300',
     '-X',
     'fetch.wait.max.ms=100',
+    // If a leave is not seen, the group waits out the session; keep that wait short.
+    '-X',
+    'session.timeout.ms=10000',
     topic,
   ];
   const child = spawn('kcat', args, { stdio: ['ignore', 'pipe', 'pipe'] });
