@@ -6,7 +6,7 @@ import { isStorageError } from './errors.ts';
 import type { LogFixture, LogFixtureFactory } from './log-fixture.ts';
 import type { LogManager } from './log-manager.ts';
 import type { PartitionLog } from './partition-log.ts';
-import { makeBatch, makeValuesBatch, recordsOf } from './test-batches.ts';
+import { makeBatch, makeTimedBatch, makeValuesBatch, recordsOf } from './test-batches.ts';
 
 async function withLog(
   make: LogFixtureFactory,
@@ -134,14 +134,47 @@ export function partitionLogContract(name: string, make: LogFixtureFactory): voi
         assert.deepEqual(await log.offsetForTimestamp(5_095), { offset: 10, timestampMs: 5_100 });
         assert.deepEqual(await log.offsetForTimestamp(0), { offset: 0, timestampMs: 5_000 });
         assert.equal(await log.offsetForTimestamp(9_999), undefined);
-        assert.deepEqual(log.maxTimestamp(), { offset: 19, timestampMs: 5_190 });
+        assert.deepEqual(await log.maxTimestamp(), { offset: 19, timestampMs: 5_190 });
+      }));
+
+    it('offsetForTimestamp() answers the first record at or after a time, not the start of its batch', () =>
+      withLog(make, { 'segment.bytes': '400', 'index.interval.bytes': '1' }, async (_f, _m, log) => {
+        // Records out of time order inside batches, plain and compressed, across several segments.
+        const times = [
+          [300, 100, 500],
+          [250, 700, 600],
+          [900, 800, 1_000],
+        ];
+        for (const [b, stamps] of times.entries()) {
+          const records = stamps.map((t, i) => ({ value: `b${b}-${i}`, timestampMs: t }));
+          await log.append(await makeTimedBatch(records, b === 1 ? 1 : b === 2 ? 4 : 0));
+        }
+        assert.deepEqual(await log.offsetForTimestamp(0), { offset: 0, timestampMs: 300 });
+        assert.deepEqual(await log.offsetForTimestamp(301), { offset: 2, timestampMs: 500 });
+        assert.deepEqual(await log.offsetForTimestamp(501), { offset: 4, timestampMs: 700 });
+        assert.deepEqual(await log.offsetForTimestamp(650), { offset: 4, timestampMs: 700 });
+        assert.deepEqual(await log.offsetForTimestamp(701), { offset: 6, timestampMs: 900 });
+        assert.deepEqual(await log.offsetForTimestamp(950), { offset: 8, timestampMs: 1_000 });
+        assert.equal(await log.offsetForTimestamp(1_001), undefined);
+        assert.deepEqual(await log.maxTimestamp(), { offset: 8, timestampMs: 1_000 });
+        await log.deleteRecordsBefore(7);
+        assert.deepEqual(await log.offsetForTimestamp(0), { offset: 7, timestampMs: 800 });
+      }));
+
+    it('maxTimestamp() answers the first record carrying the largest timestamp inside its batch', () =>
+      withLog(make, { 'segment.bytes': '300' }, async (_f, _m, log) => {
+        await log.append(await makeTimedBatch([{ value: 'a', timestampMs: 10 }]));
+        const records = [5, 40, 7, 40].map((t, i) => ({ value: `m${i}`, timestampMs: t }));
+        await log.append(await makeTimedBatch(records, 3));
+        await log.append(await makeTimedBatch([{ value: 'z', timestampMs: 20 }]));
+        assert.deepEqual(await log.maxTimestamp(), { offset: 2, timestampMs: 40 });
       }));
 
     it('stamps LogAppendTime with the broker clock when the topic asks for it', () =>
       withLog(make, { 'message.timestamp.type': 'LogAppendTime' }, async (f, _m, log) => {
         const result = await log.append(await makeValuesBatch('a', 1, 5));
         assert.equal(result.logAppendTimeMs, f.clock.now);
-        assert.deepEqual(log.maxTimestamp(), { offset: 0, timestampMs: f.clock.now });
+        assert.deepEqual(await log.maxTimestamp(), { offset: 0, timestampMs: f.clock.now });
       }));
 
     it('deletes segments older than retention.ms, never the data still inside the window', () =>

@@ -38,6 +38,7 @@ import { Segment, type SegmentContext } from './segment.ts';
 import { segmentFileName } from './segment-files.ts';
 import { scanBatches } from './segment-scanner.ts';
 import { SerialQueue } from './serial-queue.ts';
+import { firstRecordAtOrAfter, firstRecordWithTimestamp, type SearchResult } from './timestamp-search.ts';
 import { readTxnIndex, TXN_INDEX_SUFFIX, writeTxnIndex } from './txn-index.ts';
 
 export interface PartitionLogOptions {
@@ -626,15 +627,23 @@ export class PartitionLog {
     return { found, problem: scan.problem, problemPosition: scan.validEndPosition };
   }
 
-  /** First offset whose batch timestamp is >= `timestampMs` (ListOffsets by time), or undefined. */
+  /**
+   * ListOffsets by time: the first record whose timestamp is >= `timestampMs` (at or after the log
+   * start offset) and its timestamp, or undefined when every record is older.
+   */
   async offsetForTimestamp(timestampMs: number): Promise<TimestampOffset | undefined> {
     this.#throwIfOffline();
+    // Bounded by the segment count; segments whose newest record is older are skipped unread.
     for (const segment of this.#segments) {
-      if (segment.maxTimestampMs < timestampMs) continue;
+      if (segment.maxTimestampMs < timestampMs || segment.nextOffset <= this.#logStartOffset) continue;
       segment.acquire();
       try {
-        const found = await this.#firstBatchAtOrAfter(segment, timestampMs);
-        if (found !== undefined) return { ...found, offset: Math.max(found.offset, this.#logStartOffset) };
+        const entry = await segment.timeIndex.floor(timestampMs);
+        const from = Math.max(entry?.offset ?? segment.baseOffset, this.#logStartOffset);
+        const found = await this.#searchSegment(segment, from, (at) =>
+          firstRecordAtOrAfter(segment, at, timestampMs, this.#logStartOffset),
+        );
+        if (found !== undefined) return found;
       } finally {
         segment.release();
       }
@@ -642,41 +651,50 @@ export class PartitionLog {
     return undefined;
   }
 
-  async #firstBatchAtOrAfter(segment: Segment, timestampMs: number): Promise<TimestampOffset | undefined> {
-    const entry = await segment.timeIndex.floor(timestampMs);
-    const start = await segment.offsetIndex.floor(entry?.offset ?? segment.baseOffset);
-    let found: TimestampOffset | undefined;
-    const end = segment.sizeBytes;
-    const scan = await this.#guard('scan', segment.logPath, () =>
-      scanBatches(segment.file, start.position, end, { verifyCrc: false }, (b) => {
-        if (b.maxTimestampMs < timestampMs || b.baseOffset + b.lastOffsetDelta < this.#logStartOffset)
-          return true;
-        found = { offset: b.baseOffset, timestampMs: b.maxTimestampMs };
-        return false;
-      }),
-    );
-    if (found === undefined && scan.problem !== undefined)
-      throw this.#corrupt(segment, scan.validEndPosition, scan.problem);
-    return found;
-  }
-
-  /** The largest batch timestamp in the log and the base offset of its batch (ListOffsets MAX_TIMESTAMP). */
-  maxTimestamp(): TimestampOffset | undefined {
+  /**
+   * ListOffsets MAX_TIMESTAMP (KIP-734): the largest timestamp in the log and the offset of the
+   * first record carrying it, in the first segment and batch that reached it.
+   */
+  async maxTimestamp(): Promise<TimestampOffset | undefined> {
     this.#throwIfOffline();
-    let best: TimestampOffset | undefined;
+    let best: Segment | undefined;
     for (const s of this.#segments) {
       if (
         s.sizeBytes > 0 &&
         s.maxTimestampMs >= 0 &&
-        (best === undefined || s.maxTimestampMs > best.timestampMs)
-      ) {
-        best = {
-          offset: Math.max(s.offsetOfMaxTimestamp, this.#logStartOffset),
-          timestampMs: s.maxTimestampMs,
-        };
-      }
+        (best === undefined || s.maxTimestampMs > best.maxTimestampMs)
+      )
+        best = s;
     }
-    return best;
+    if (best === undefined) return undefined;
+    const segment = best;
+    const maxMs = segment.maxTimestampMs;
+    segment.acquire();
+    try {
+      const found = await this.#searchSegment(segment, segment.offsetOfMaxTimestamp, (at) =>
+        firstRecordWithTimestamp(segment, at, maxMs),
+      );
+      // A batch emptied by compaction keeps its max timestamp but no record: answer its offset.
+      const offset = found?.offset ?? segment.offsetOfMaxTimestamp;
+      return { offset: Math.max(offset, this.#logStartOffset), timestampMs: maxMs };
+    } finally {
+      segment.release();
+    }
+  }
+
+  /** Runs a record search from the indexed position of `offset`; a bad batch takes the partition offline. */
+  async #searchSegment(
+    segment: Segment,
+    offset: number,
+    search: (position: number) => Promise<SearchResult>,
+  ): Promise<TimestampOffset | undefined> {
+    const start = await segment.offsetIndex.floor(offset);
+    let result = await this.#guard('search', segment.logPath, () => search(start.position));
+    // An index replaced under a reader (compaction swap) can point mid-batch: search from the start once.
+    if ('problem' in result && start.position > 0)
+      result = await this.#guard('search', segment.logPath, () => search(0));
+    if ('problem' in result) throw this.#corrupt(segment, result.position, result.problem);
+    return result.found;
   }
 
   /** DeleteRecords: moves the log start offset up to `offset` (durably) and deletes segments below it. */

@@ -20,6 +20,28 @@ export function makeBatch(records: readonly TestRecord[], timestampMs = 1_000): 
   });
 }
 
+/**
+ * One batch whose records carry their own timestamps (in any order), optionally compressed
+ * (Kafka's codec ids: 1 gzip, 2 snappy, 3 lz4, 4 zstd).
+ */
+export function makeTimedBatch(
+  records: ReadonlyArray<{ value: string; timestampMs: number }>,
+  compression: 0 | 1 | 2 | 3 | 4 = 0,
+): Promise<Buffer> {
+  const base = Math.min(...records.map((r) => r.timestampMs));
+  return encodeRecordBatch({
+    compression,
+    baseTimestamp: BigInt(base),
+    records: records.map((r, i) => ({
+      offsetDelta: i,
+      timestampDelta: BigInt(r.timestampMs - base),
+      key: null,
+      value: Buffer.from(r.value),
+      headers: [],
+    })),
+  });
+}
+
 /** A batch of `count` records whose values are `prefix-i` and total roughly `valueBytes` each. */
 export function makeValuesBatch(
   prefix: string,
