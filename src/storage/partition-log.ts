@@ -751,6 +751,10 @@ export class PartitionLog {
       this.#txnIndexDirty.delete(segment.baseOffset);
       await this.#o.fs.unlink(this.#txnIndexPath(segment.baseOffset)).catch(() => {});
     }
+    // Make the unlinks durable before reporting them: a power loss must not bring back segments
+    // below the log start offset (Kafka would re-delete them later; a sure fsync is simpler).
+    // The same fsync also covers the creation of the segment that now starts the log.
+    await this.#guard('fsync directory', this.dir, () => this.#o.fs.syncDirectory(this.dir));
     this.#o.logger.info(
       { topic: this.topic, partition: this.partition, segments: doomed.length, reason: plan.reason },
       'Deleted segments',

@@ -4,7 +4,8 @@
 //  - every record acknowledged and flushed before the crash is present at its offset,
 //  - offsets only grow, contiguously unless compaction removed records,
 //  - no corrupt batch is ever returned by a read,
-//  - a compacted log holds the latest value of every key.
+//  - a compacted log holds the latest value of every key,
+//  - nothing below an acknowledged DeleteRecords or a completed retention pass comes back.
 // Used by simulation.test.ts (many small seeds) and soak.ts (long runs).
 import { StorageError } from './errors.ts';
 import { MemoryDisk } from './fs/memory-disk.ts';
@@ -27,7 +28,7 @@ interface Model {
   written: Map<number, { key: string | null; value: string | null }>;
   /** Offsets below this were fsynced before the last crash: they must survive it. */
   durableEnd: number;
-  /** DeleteRecords acknowledged up to here. */
+  /** DeleteRecords acknowledged, or retention completed, up to here: never readable again. */
   deletedBefore: number;
   compacted: boolean;
   /** Values of appends that failed: they may or may not have reached the log. */
@@ -90,7 +91,9 @@ export async function runSimulation(seed: number, options: SimulationOptions): P
       await log.roll().catch(expectOffline(log));
     } else if (roll < 0.65) {
       clock.now += rng.int(0, 60_000);
-      await log.enforceRetention().catch(expectOffline(log));
+      const deleted = await log.enforceRetention().catch(expectOffline(log));
+      // Segments deleted by retention stay deleted across any crash: the log never starts lower again.
+      if (deleted !== undefined) model.deletedBefore = Math.max(model.deletedBefore, log.logStartOffset);
     } else if (roll < 0.68 && log.logEndOffset > log.logStartOffset) {
       const target = rng.int(log.logStartOffset, log.logEndOffset);
       const result = await log.deleteRecordsBefore(target).catch(expectOffline(log));
