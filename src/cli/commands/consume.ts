@@ -217,6 +217,15 @@ export const consumeCommand: Command = {
     const printed = new Map<string, TopicPartitionOffset>();
     let count = 0;
     let failure: unknown = null;
+    // A long-running group consumer commits as it goes, so a crash repeats little; a failed
+    // periodic commit (say, during a rebalance) is retried by the next one and the final one.
+    const committer =
+      s.group === undefined
+        ? null
+        : setInterval(() => {
+            if (printed.size > 0) consumer.commit([...printed.values()]).catch(() => undefined);
+          }, cliLimits.consumeCommitIntervalMs);
+    committer?.unref();
     try {
       if (assigned !== null) {
         consumer.assign(assigned);
@@ -231,6 +240,7 @@ export const consumeCommand: Command = {
     } catch (error) {
       failure = error;
     }
+    if (committer !== null) clearInterval(committer);
     let committed = false;
     try {
       if (s.group !== undefined && printed.size > 0) {
