@@ -15,6 +15,8 @@ import { benchVsKafka } from './vs-kafka.ts';
 export interface Benchmark {
   title: string;
   run: () => Promise<BenchRow[]>;
+  /** Runs only when named (too long for "run everything"). */
+  onlyByName?: boolean;
 }
 
 export const benches: Readonly<Record<string, Benchmark>> = {
@@ -22,14 +24,27 @@ export const benches: Readonly<Record<string, Benchmark>> = {
   broker: { title: 'Broker over TCP with @platformatic/kafka (loopback)', run: benchBroker },
   storage: { title: 'Storage appends and reads beside a raw fs loop on the same disk', run: benchStorage },
   nexmark: { title: 'Nexmark: in-thread, 2 worker threads, continuous-mode latency', run: benchNexmark },
+  'vs-kafka': {
+    title: 'Sluice beside Apache Kafka, same machine, same run (medians over rounds)',
+    run: () => benchVsKafka(process.argv.slice(2)),
+    onlyByName: true,
+  },
 };
+
+/** Flags followed by a value, so that the value is not taken for a benchmark's name. */
+const VALUE_FLAGS = new Set(['--rounds', '--only', '--cpu-prof', '--out']);
+
+/** The benchmark names among command-line arguments (flags and their values left out). */
+export function benchmarkNames(args: readonly string[]): string[] {
+  return args.filter((a, i) => !a.startsWith('-') && !VALUE_FLAGS.has(args[i - 1] ?? ''));
+}
 
 export interface BenchmarkHooks {
   onStart?: (name: string, index: number, count: number) => void;
   onDone?: (name: string, title: string, rows: BenchRow[]) => void;
 }
 
-/** Runs the named benchmarks (all when `names` is empty) in order; throws on an unknown name. */
+/** Runs the named benchmarks (all but onlyByName ones when `names` is empty) in order; throws on an unknown name. */
 export async function runBenchmarks(
   names: readonly string[],
   hooks: BenchmarkHooks = {},
@@ -40,7 +55,7 @@ export async function runBenchmarks(
     throw new Error(
       `Unknown benchmark(s): ${unknown.join(', ')}. Known: ${Object.keys(registry).join(', ')}`,
     );
-  const chosen = names.length > 0 ? names : Object.keys(registry);
+  const chosen = names.length > 0 ? names : Object.keys(registry).filter((n) => !registry[n]!.onlyByName);
   const results: { name: string; title: string; rows: BenchRow[] }[] = [];
   for (const [index, name] of chosen.entries()) {
     const bench = registry[name]!;
@@ -54,7 +69,7 @@ export async function runBenchmarks(
 
 // Run as a script (npm run bench), not when imported.
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const asked = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+  const asked = benchmarkNames(process.argv.slice(2));
   const unknown = asked.filter((a) => !(a in benches));
   if (unknown.length > 0) {
     console.error(`Unknown benchmark(s): ${unknown.join(', ')}. Known: ${Object.keys(benches).join(', ')}`);
