@@ -177,7 +177,13 @@ async function pump(producer: Producer, io: CliIo, s: ProduceSettings, signal: A
           outstanding--;
           wake?.();
         });
-      while (unackedBytes > cliLimits.produceUnackedBytesMax && tally.failure === null && !signal.aborted)
+      // Producer.send() looks up an unknown topic per call, so records sent before the first
+      // lookup finishes can land out of order; after the first acknowledgement it is cached.
+      while (
+        (unackedBytes > cliLimits.produceUnackedBytesMax || (tally.read === 1 && outstanding > 0)) &&
+        tally.failure === null &&
+        !signal.aborted
+      )
         await settled();
       if (s.ratePerSecond !== undefined) {
         // Cumulative schedule: record n is due at n/rate seconds, so short sleeps never add up to drift.

@@ -1,9 +1,12 @@
 // The client commands end to end against one in-process broker: create a topic, produce from a
 // stdin stream, consume, see the group's lag, reset its offsets, delete everything.
 import assert from 'node:assert/strict';
+import { PassThrough, Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type RunningBroker, startBroker } from '../../index.ts';
+import type { CliIo } from '../command.ts';
+import { main } from '../main.ts';
 import { runCli } from '../testing/run-cli.ts';
 
 describe('sluice produce, consume and groups', () => {
@@ -223,6 +226,70 @@ describe('sluice produce, consume and groups', () => {
     assert.equal(run.code, 1);
     assert.match(run.stdout, /produced 1 of 1 records/);
     assert.match(run.stderr, /line 2 has no key separator "\\t"/);
+  });
+
+  it('round-trips compressed records sent at a limited rate with acks=1', async () => {
+    await runCli(['topics', 'create', 'zipped', ...b]);
+    const lines = Array.from({ length: 40 }, (_, i) => `line ${i} ${'x'.repeat(200)}\n`).join('');
+    const sent = await runCli(
+      ['produce', '--topic', 'zipped', '--compression', 'gzip', '--acks', '1', '--rate', '4000/s', ...b],
+      { stdin: lines },
+    );
+    assert.equal(sent.code, 0, sent.stderr);
+    const read = await runCli(['consume', '--topic', 'zipped', '--from-beginning', '--max', '40', ...b]);
+    assert.equal(read.stdout, lines);
+  });
+
+  it('starts at a timestamp: a past one reads everything, a future one waits for new records', async () => {
+    const past = await runCli([
+      'consume',
+      '--topic',
+      'single',
+      '--partition',
+      '0',
+      '--timestamp',
+      '2001-01-01T00:00:00Z',
+      '--max',
+      '2',
+      ...b,
+    ]);
+    assert.equal(past.stdout, 'a\nb\n');
+    const future = await runCli([
+      'consume',
+      '--topic',
+      'single',
+      '--timestamp',
+      String(Date.now() + 3_600_000),
+      '--timeout-ms',
+      '300',
+      ...b,
+    ]);
+    assert.equal(future.code, 0, future.stderr);
+    assert.equal(future.stdout, '');
+    assert.match(future.stderr, /consumed 0 records/);
+  });
+
+  it('on Ctrl-C in group mode commits what it printed and leaves the group', async () => {
+    await runCli(['topics', 'create', 'stopme', ...b]);
+    await runCli(['produce', '--topic', 'stopme', ...b], { stdin: 'p\nq\nr\n' });
+    const stop = new AbortController();
+    const stdout = new PassThrough();
+    let printed = '';
+    stdout.on('data', (c: Buffer) => {
+      printed += c.toString();
+      if (printed.split('\n').length > 3) stop.abort();
+    });
+    const io: CliIo = { stdout, stderr: new PassThrough(), stdin: Readable.from([]), signal: stop.signal };
+    const code = await main(
+      ['consume', '--topic', 'stopme', '--group', 'stopper', '--from-beginning', ...b],
+      io,
+    );
+    assert.equal(code, 0);
+    assert.equal(printed, 'p\nq\nr\n');
+    const group = JSON.parse((await runCli(['groups', 'describe', 'stopper', '--json', ...b])).stdout);
+    assert.equal(group.state, 'Empty');
+    assert.equal(group.totalLag, 0);
+    assert.equal(group.partitions[0].committed, 3);
   });
 
   it('exits 2 with a message on bad usage', async () => {
