@@ -40,6 +40,8 @@ import {
 export const CLEAN_SHUTDOWN_FILE = '.sluice-clean-shutdown';
 export const RECOVERY_POINT_FILE = 'recovery-point-offset-checkpoint';
 export const LOG_START_OFFSET_FILE = 'log-start-offset-checkpoint';
+/** Kafka's name: per compacted partition, the offset below which its log is already clean. */
+export const CLEANER_CHECKPOINT_FILE = 'cleaner-offset-checkpoint';
 
 export interface LogManagerOptions {
   /** Broker settings (`log.flush.interval.ms`, `log.retention.ms`, ...) that default topic configs. */
@@ -67,7 +69,7 @@ export class LogManager {
   readonly #defaults: Record<string, string>;
   readonly #cache: IndexCache;
   readonly #groupCommit = new GroupCommit();
-  readonly #cleaner: LogCleaner;
+  #cleaner: LogCleaner;
   readonly #admin = new SerialQueue(1024);
   readonly #topics = new Map<string, TopicMetadata>();
   readonly #logs = new Map<string, PartitionLog[]>();
@@ -252,7 +254,23 @@ export class LogManager {
         );
       }
     }
+    if (results.length > 0)
+      await this.#writeCleanerCheckpoint().catch((error: unknown) =>
+        // Losing it only costs the next pass a rescan of the log from its start.
+        this.#logger.warn({ error: String(error) }, 'Could not write the cleaner checkpoint'),
+      );
     return results;
+  }
+
+  /**
+   * Persists where each partition's dirty section starts, so a restart does not clean the whole
+   * log again. Written after the swaps it describes are durable; partitions of deleted topics drop out.
+   */
+  async #writeCleanerCheckpoint(): Promise<void> {
+    const known = new Set(this.partitions().map((log) => checkpointKey(log.topic, log.partition)));
+    const entries: OffsetCheckpoint = new Map();
+    for (const [key, offset] of this.#cleaner.checkpoint()) if (known.has(key)) entries.set(key, offset);
+    await writeFileAtomically(this.#fs, this.dataDir, CLEANER_CHECKPOINT_FILE, encodeCheckpoint(entries));
   }
 
   /** Flushes every partition now. */
@@ -362,6 +380,11 @@ export class LogManager {
     await this.#removeLeftovers();
     const recoveryPoints = await this.#readCheckpoint(RECOVERY_POINT_FILE);
     const startOffsets = await this.#readCheckpoint(LOG_START_OFFSET_FILE);
+    this.#cleaner = new LogCleaner(
+      this.#clock,
+      this.#logger,
+      await this.#readCheckpoint(CLEANER_CHECKPOINT_FILE),
+    );
     this.#startupRecoveryPoints = recoveryPoints;
     this.#startupStartOffsets = startOffsets;
     this.#recovery = { clean, durationMs: 0, partitions: [], offlinePartitions: [] };

@@ -764,11 +764,14 @@ export class PartitionLog {
 
   /**
    * Replaces sealed segments `old` (consecutive, oldest first) by `replacement` in one step on the
-   * queue; returns false (and changes nothing) if they are no longer all present, as after retention.
+   * queue; returns false (and changes nothing) if they are no longer all present, as after
+   * retention. `aborted` is the aborted-transaction index of the replacement (whose `.txnindex`
+   * file `commit` installs): entries of markers the cleaner removed are gone with them.
    */
   async replaceSegments(
     old: readonly Segment[],
     replacement: readonly Segment[],
+    aborted: readonly AbortedTxn[],
     commit: () => Promise<void>,
   ): Promise<boolean> {
     this.#throwIfOffline();
@@ -782,20 +785,31 @@ export class PartitionLog {
         ...replacement,
         ...this.#segments.slice(start + old.length),
       ];
-      this.#reassignAborted();
-      // The replacement took over the file names: close the old handles, unlink nothing.
+      for (const segment of old) {
+        this.#aborted.delete(segment.baseOffset);
+        this.#txnIndexDirty.delete(segment.baseOffset);
+      }
+      if (aborted.length > 0) this.#aborted.set(replacement[0]!.baseOffset, [...aborted]);
+      // The replacement took over the first file names and `commit` unlinked the rest: close the old handles.
       for (const segment of old) await segment.retireHandlesOnly().catch(() => {});
       return true;
     });
   }
 
-  /** After a swap, files each aborted transaction under the segment that now holds its marker. */
-  #reassignAborted(): void {
-    const all = [...this.#aborted.values()].flat();
-    for (const base of this.#aborted.keys()) this.#txnIndexDirty.add(base);
-    this.#aborted = new Map();
-    for (const e of all)
-      this.#recordAborts(this.#segments[floorSegment(this.#segments, e.lastOffset)]!.baseOffset, [e]);
+  /**
+   * Every aborted transaction overlapping [fromOffset, toOffset), unbounded by the fetch limit
+   * (the cleaner must know all of them), oldest first.
+   */
+  abortedTransactionsIn(fromOffset: number, toOffset: number): AbortedTxn[] {
+    const found: AbortedTxn[] = [];
+    for (const list of this.#aborted.values())
+      for (const e of list) if (e.lastOffset >= fromOffset && e.firstOffset < toOffset) found.push(e);
+    return found.sort((a, b) => a.firstOffset - b.firstOffset);
+  }
+
+  /** The `.txnindex` path of the segment at `segmentBase` (the cleaner writes one beside a swap). */
+  txnIndexPath(segmentBase: number): string {
+    return this.#txnIndexPath(segmentBase);
   }
 
   /** Run `task` on the partition's queue (the cleaner uses it to read state consistently). */

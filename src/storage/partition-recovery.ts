@@ -11,6 +11,8 @@ import {
   type RecoveredSegment,
   recoverSegment,
 } from './segment-loader.ts';
+import { scanBatches } from './segment-scanner.ts';
+import { TXN_INDEX_SUFFIX } from './txn-index.ts';
 
 export interface RecoveryInput {
   /** The data directory was shut down cleanly (marker present): no rescan. */
@@ -93,23 +95,63 @@ export async function openPartitionLog(
 }
 
 /**
- * Finishes a compaction swap that committed (a `.log.swap` exists) before a crash: the swapped
- * log becomes the segment and its indexes are dropped, to be rebuilt from it.
+ * Finishes a compaction swap that committed (a `.log.swap` exists) before a crash: the segments
+ * the swapped log merged (base offsets inside its range) are deleted, its `.txnindex.cleaned`
+ * installed if not yet, its indexes dropped to be rebuilt, and it becomes the segment.
  */
 async function completeSwaps(options: PartitionLogOptions, ctx: SegmentContext): Promise<void> {
   const swapSuffix = `${segmentSuffixes.log}${segmentSuffixes.swap}`;
   let swapped = false;
-  for (const name of await options.fs.readdir(options.dir)) {
+  const names = await options.fs.readdir(options.dir);
+  for (const name of names) {
     const base = parseSegmentFileName(name, swapSuffix);
     if (base === undefined) continue;
+    const end = await endOffsetOf(options, `${ctx.dir}/${name}`, base);
+    for (const other of names) {
+      const merged = parseSegmentFileName(other, segmentSuffixes.log);
+      if (merged !== undefined && merged > base && merged < end) await deleteSegmentFiles(options, merged);
+    }
     for (const suffix of [segmentSuffixes.offsetIndex, segmentSuffixes.timeIndex]) {
       await options.fs.unlink(`${ctx.dir}/${segmentFileName(base, suffix)}`).catch(() => {});
     }
+    const txnIndex = `${ctx.dir}/${segmentFileName(base, TXN_INDEX_SUFFIX)}`;
+    // Written and fsynced before the swap committed; gone only if the swap had installed it.
+    if ((await options.fs.stat(`${txnIndex}${segmentSuffixes.cleaned}`)) !== undefined)
+      await options.fs.rename(`${txnIndex}${segmentSuffixes.cleaned}`, txnIndex);
     await options.fs.rename(`${ctx.dir}/${name}`, `${ctx.dir}/${segmentFileName(base, segmentSuffixes.log)}`);
-    options.logger.info({ dir: ctx.dir, baseOffset: base }, 'Completed an interrupted compaction swap');
+    options.logger.info(
+      { dir: ctx.dir, baseOffset: base, endOffset: end },
+      'Completed an interrupted compaction swap',
+    );
     swapped = true;
   }
   if (swapped) await options.fs.syncDirectory(options.dir);
+}
+
+/** The offset after the last batch of a (fsynced, whole) swapped log. */
+async function endOffsetOf(options: PartitionLogOptions, path: string, base: number): Promise<number> {
+  const file = await options.fs.open(path, 'read');
+  try {
+    let end = base;
+    await scanBatches(file, 0, await file.sizeBytes(), { verifyCrc: false }, (b) => {
+      end = b.baseOffset + b.lastOffsetDelta + 1;
+      return true;
+    });
+    return end;
+  } finally {
+    await file.close();
+  }
+}
+
+async function deleteSegmentFiles(options: PartitionLogOptions, base: number): Promise<void> {
+  const suffixes = [
+    segmentSuffixes.log,
+    segmentSuffixes.offsetIndex,
+    segmentSuffixes.timeIndex,
+    TXN_INDEX_SUFFIX,
+  ];
+  for (const suffix of suffixes)
+    await options.fs.unlink(`${options.dir}/${segmentFileName(base, suffix)}`).catch(() => {});
 }
 
 async function listSegments(options: PartitionLogOptions, ctx: SegmentContext): Promise<number[]> {
