@@ -95,6 +95,14 @@ export const engineLimits = {
   checkpointHistoryMax: 100,
   /** How often worker executors post their metrics to the coordinator. */
   metricsReportIntervalMs: 200,
+  /** Bytes the embedded log binding reads from a partition at a time (whole batches; one may exceed it). */
+  embeddedReadBytesMax: 1024 * 1024,
+  /** Records per batch a log binding appends (several batches for a longer append). */
+  logAppendBatchRecordsMax: 1000,
+  /** Times a log binding repeats a transaction request the coordinator answers as busy (CONCURRENT_TRANSACTIONS). */
+  logBusyRetriesMax: 500,
+  /** Records a topic sink task buffers before the runtime must await its flush (backpressure). */
+  logSinkBufferedRecordsMax: 10_000,
 } as const;
 
 /** Partition log storage (src/storage). */

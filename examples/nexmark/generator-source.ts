@@ -88,7 +88,7 @@ export class NexmarkGeneratorSource implements Source<null, NexmarkEvent> {
     return Promise.resolve(this.#options.partitions);
   }
 
-  openPartition(partition: number, offset: number): Promise<SourcePartition<null, NexmarkEvent>> {
-    return Promise.resolve(new GeneratorPartition(partition, this.#options, offset));
+  openPartition(partition: number, offset: number | null): Promise<SourcePartition<null, NexmarkEvent>> {
+    return Promise.resolve(new GeneratorPartition(partition, this.#options, offset ?? 0));
   }
 }

@@ -23,4 +23,4 @@ export type { IsolationLevel, OffsetSpec, PartitionOffset } from './list-offsets
 export { murmur2, partitionForKey } from './murmur2.ts';
 export type { ProducerOptions, ProducerRecord, RecordMetadata } from './producer.ts';
 export { Producer } from './producer.ts';
-export type { ConsumerGroupMetadata, TopicPartitionOffset } from './transaction-manager.ts';
+export type { ConsumerGroupMetadata, ProducerIdentity, TopicPartitionOffset } from './transaction-manager.ts';

@@ -24,6 +24,7 @@ import { type HeadersInput, toBuffer, toHeaders } from './record-input.ts';
 import { backoffMs } from './retry.ts';
 import {
   type ConsumerGroupMetadata,
+  type ProducerIdentity,
   type TopicPartitionOffset,
   TransactionManager,
 } from './transaction-manager.ts';
@@ -96,6 +97,8 @@ export class Producer {
   #drainAgain = false;
   #timer: NodeJS.Timeout | null = null;
   #closed = false;
+  /** The last send()'s admission into a batch; the next one starts after it. */
+  #admission: Promise<void> = Promise.resolve();
 
   constructor(options: ProducerOptions) {
     const acks = options.acks === 'all' || options.acks === undefined ? -1 : options.acks;
@@ -140,10 +143,27 @@ export class Producer {
     );
   }
 
-  /** Queues one record; resolves when the broker acknowledges it (or at once-written for acks=0). */
+  /**
+   * Queues one record; resolves when the broker acknowledges it (or at once-written for acks=0).
+   * Records enter their partitions' batches in the order send() was called, even when the first
+   * send to a topic must wait for its metadata: admissions run one after another.
+   */
   async send(record: ProducerRecord): Promise<RecordMetadata> {
     if (this.#closed) throw new ClientStateError(`Cannot send to '${record.topic}': the producer is closed`);
     this.#txn.checkNotFatal(`send to '${record.topic}'`);
+    const admitted = this.#admission.then(() => this.#admit(record));
+    this.#admission = admitted.then(
+      () => undefined,
+      () => undefined,
+    );
+    const ack = admitted.then((a) => a.ack);
+    // Tracked from the call on, so flush(), close() and commitTransaction() wait for a record
+    // still waiting for its partition, not only for those already in a batch.
+    this.#track(ack);
+    return ack;
+  }
+
+  async #admit(record: ProducerRecord): Promise<{ ack: Promise<RecordMetadata> }> {
     const key = record.key === undefined ? null : toBuffer(record.key);
     const value = toBuffer(record.value);
     const headers = toHeaders(record.headers);
@@ -158,14 +178,14 @@ export class Producer {
       );
     }
     let pending!: PendingRecord;
-    const promise = new Promise<RecordMetadata>((resolve, reject) => {
+    const ack = new Promise<RecordMetadata>((resolve, reject) => {
       pending = { key, value, headers, timestamp, bytes, resolve, reject };
     });
     const full = this.#accumulator.append(record.topic, partition, pending, Date.now());
-    this.#track(promise);
     if (full) this.#wake();
     else this.#scheduleLinger();
-    return promise;
+    // Wrapped so that awaiting the admission does not wait for the acknowledgement.
+    return { ack };
   }
 
   /** Sends many records; resolves when all are acknowledged, in input order. */
@@ -177,6 +197,7 @@ export class Producer {
   async flush(): Promise<void> {
     this.#flushing++;
     try {
+      await this.#admission;
       this.#wake();
       await Promise.allSettled([...this.#unsettled]);
     } finally {
@@ -227,6 +248,21 @@ export class Producer {
 
   get transactionState(): string {
     return this.#txn.state;
+  }
+
+  /** The producer id and epoch from initTransactions() (or the idempotent id), null before. */
+  get producerIdentity(): ProducerIdentity | null {
+    const id = this.#txn.identity;
+    return id === null ? null : { ...id };
+  }
+
+  /**
+   * Acts for a transaction another instance of this transactional id left open (its producer id
+   * and epoch), so that sendOffsetsToTransaction() and commitTransaction() finish it: the commit
+   * phase after a crash. Instead of initTransactions(), which would abort it.
+   */
+  resumeTransaction(identity: ProducerIdentity): void {
+    this.#txn.resume(identity);
   }
 
   async close(): Promise<void> {

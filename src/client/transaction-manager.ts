@@ -66,6 +66,8 @@ export class TransactionManager {
   #identity: ProducerIdentity | null = null;
   readonly #partitionsInTxn = new Set<string>();
   #offsetsAdded = false;
+  /** The transaction was opened by another producer instance (resume()): EndTxn must be sent. */
+  #resumed = false;
   #fatal: Error | null = null;
 
   constructor(cluster: Cluster, transactionalId: string | null, transactionTimeoutMs: number) {
@@ -145,6 +147,27 @@ export class TransactionManager {
     }
     this.#partitionsInTxn.clear();
     this.#offsetsAdded = false;
+    this.#state = 'inTransaction';
+  }
+
+  /**
+   * Takes over a transaction another instance of this transactional id left open, by its producer
+   * id and epoch, to add offsets and end it: the second phase of a two-phase commit after the
+   * first instance crashed (Flink's resumeTransaction). Nothing is sent until then.
+   */
+  resume(identity: ProducerIdentity): void {
+    const txnId = this.transactionalId;
+    if (txnId === null)
+      throw new ClientStateError('Cannot resume a transaction: the producer has no transactionalId');
+    if (this.#state !== 'uninitialized' && this.#state !== 'ready') {
+      throw new ClientStateError(
+        `Cannot resume a transaction of '${txnId}': state is ${this.#state}, not uninitialized or ready`,
+      );
+    }
+    this.#identity = { ...identity };
+    this.#partitionsInTxn.clear();
+    this.#offsetsAdded = false;
+    this.#resumed = true;
     this.#state = 'inTransaction';
   }
 
@@ -274,7 +297,7 @@ export class TransactionManager {
     }
     this.#state = commit ? 'committing' : 'aborting';
     // Nothing was registered with the coordinator: there is nothing for it to end.
-    if (this.#partitionsInTxn.size === 0 && !this.#offsetsAdded) {
+    if (this.#partitionsInTxn.size === 0 && !this.#offsetsAdded && !this.#resumed) {
       this.#state = 'ready';
       return;
     }
@@ -294,6 +317,7 @@ export class TransactionManager {
     }
     this.#partitionsInTxn.clear();
     this.#offsetsAdded = false;
+    this.#resumed = false;
     this.#state = 'ready';
   }
 

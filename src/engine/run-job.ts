@@ -2,15 +2,19 @@
 // once/availableNow trigger is done. A Job object runs in this thread; a JobModule can run on
 // worker threads (default: one executor per core), each rebuilding the job from its module.
 // With a checkpoint directory the job resumes from its latest checkpoint, so running it again
-// after a crash gives the output an uninterrupted run would have given.
+// after a crash gives the output an uninterrupted run would have given. With `log` (an embedded
+// broker, `{ bootstrap }` or a Log binding) topic sources and sinks read and write that log;
+// worker threads reach it over the Kafka protocol.
 import { availableParallelism } from 'node:os';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import type { LogOption } from '../connectors/resolve-log.ts';
 import { engineLimits } from '../limits.ts';
 import type { CompletedCheckpoint } from './checkpoint/checkpoint.ts';
 import { CheckpointCoordinator, checkRestorable } from './checkpoint/checkpoint-coordinator.ts';
 import type { CheckpointStorage } from './checkpoint/checkpoint-storage.ts';
 import { LocalCheckpointStorage } from './checkpoint/local-checkpoint-storage.ts';
 import { MemoryCheckpointStorage } from './checkpoint/memory-checkpoint-storage.ts';
+import type { JobEnvironment } from './connector/environment.ts';
 import { type CheckpointListener, JobContext } from './controller/job-context.ts';
 import { runController } from './controller/job-controller.ts';
 import { parseTrigger, type TriggerSpec } from './controller/trigger.ts';
@@ -46,6 +50,11 @@ export interface RunJobOptions {
   readonly channelEncoding?: ChannelEncoding;
   /** Called after each checkpoint is stored, before sinks commit it. */
   readonly onCheckpoint?: CheckpointListener;
+  /**
+   * The log topic sources and sinks use: a `startBroker()` result (in-process, no TCP), a Kafka
+   * cluster `{ bootstrap: 'host:port' }`, or a Log binding (which the caller closes).
+   */
+  readonly log?: LogOption;
 }
 
 export interface JobResult {
@@ -74,7 +83,28 @@ export async function runJob(job: Job | JobModule, options: RunJobOptions = {}):
 export async function startJob(job: Job | JobModule, options: RunJobOptions = {}): Promise<RunningJob> {
   const module = job instanceof Job ? null : job;
   const built = job instanceof Job ? job : await loadJob(job);
-  const sourcePartitions = await sourcePartitionsOf(built);
+  const bound =
+    options.log === undefined
+      ? null
+      : await (await import('../connectors/resolve-log.ts')).resolveLog(options.log);
+  try {
+    return await startBound(built, module, options, { job: built.name, log: bound?.log ?? null }, () =>
+      bound?.owned === true ? bound.log.close() : Promise.resolve(),
+    );
+  } catch (error) {
+    if (bound?.owned === true) await bound.log.close();
+    throw error;
+  }
+}
+
+async function startBound(
+  built: Job,
+  module: JobModule | null,
+  options: RunJobOptions,
+  environment: JobEnvironment,
+  release: () => Promise<void>,
+): Promise<RunningJob> {
+  const sourcePartitions = await sourcePartitionsOf(built, environment);
   const planned = planJob(built, sourcePartitions, options.parallelism ?? null, options.outputMode ?? null);
   const widest = Math.max(...planned.plan.stages.map((s) => s.parallelism));
   const asked = options.executors ?? (module === null ? 1 : availableParallelism());
@@ -87,6 +117,13 @@ export async function startJob(job: Job | JobModule, options: RunJobOptions = {}
     );
   }
   const executors = Math.min(asked, widest);
+  const logBootstrap = environment.log?.bootstrap ?? null;
+  if (executors > 1 && environment.log !== null && logBootstrap === null) {
+    throw new EngineError(
+      'invalid_job',
+      `Job '${built.name}' runs against ${environment.log.description}, which only this thread can reach: use executors: 1 or a broker that listens`,
+    );
+  }
   if (options.clock !== undefined && executors > 1)
     throw new EngineError('invalid_job', 'An injected clock works only in-thread (executors: 1)');
   const storage =
@@ -113,6 +150,7 @@ export async function startJob(job: Job | JobModule, options: RunJobOptions = {}
     ),
     restored,
     onCheckpoint: options.onCheckpoint ?? null,
+    environment,
   });
   const events: ExecutorEvents = {
     acknowledge: (_e, checkpointId, snapshots) => context.post({ kind: 'ack', checkpointId, snapshots }),
@@ -130,7 +168,7 @@ export async function startJob(job: Job | JobModule, options: RunJobOptions = {}
       new InThreadExecutorHandle(
         built,
         planned.plan,
-        { clock, batchRecordsMax, stateBytesMax, outputMode },
+        { clock, batchRecordsMax, stateBytesMax, outputMode, environment },
         events,
       ),
     ];
@@ -153,6 +191,7 @@ export async function startJob(job: Job | JobModule, options: RunJobOptions = {}
             batchRecordsMax,
             stateBytesMax,
             encoding: options.channelEncoding ?? 'clone',
+            logBootstrap,
           },
           ports[executor]!,
           events,
@@ -163,17 +202,20 @@ export async function startJob(job: Job | JobModule, options: RunJobOptions = {}
     // Nothing left to do: the job already finished. Sinks still commit (idempotently).
     for (const h of context.handles) await h.start(restored.tasks);
     await Promise.all(context.handles.map((h) => h.close()));
+    await release();
     return finishedAlready(planned.description, executors, restored, metrics);
   }
-  const done = runController(context).then((terminal) => {
-    context.collectMetrics();
-    if (terminal.name === 'failed') throw terminal.error;
-    return {
-      state: terminal.name,
-      lastCheckpoint: context.lastCompleted,
-      metrics: metrics.snapshot(),
-    } as JobResult;
-  });
+  const done = runController(context)
+    .then((terminal) => {
+      context.collectMetrics();
+      if (terminal.name === 'failed') throw terminal.error;
+      return {
+        state: terminal.name,
+        lastCheckpoint: context.lastCompleted,
+        metrics: metrics.snapshot(),
+      } as JobResult;
+    })
+    .finally(release);
   return {
     plan: planned.description,
     executors,

@@ -121,7 +121,7 @@ export class JsonlFileSource<T> implements Source<null, T> {
     return Promise.resolve(1);
   }
 
-  async openPartition(partition: number, offset: number): Promise<SourcePartition<null, T>> {
+  async openPartition(partition: number, offset: number | null): Promise<SourcePartition<null, T>> {
     if (partition !== 0)
       throw new EngineError('source_failed', `File '${this.#path}' has one partition, not ${partition}`);
     let handle: FileHandle;
@@ -133,6 +133,6 @@ export class JsonlFileSource<T> implements Source<null, T> {
         `Cannot open '${this.#path}' for reading: ${(error as Error).message}`,
       );
     }
-    return new JsonlPartition(this.#path, handle, this.#options, offset);
+    return new JsonlPartition(this.#path, handle, this.#options, offset ?? 0);
   }
 }

@@ -75,8 +75,9 @@ export class PushSource<K, V> implements Source<K, V> {
     return Promise.resolve(this.#partitions.length);
   }
 
-  openPartition(partition: number, offset: number): Promise<SourcePartition<K, V>> {
+  openPartition(partition: number, restored: number | null): Promise<SourcePartition<K, V>> {
     const buffer = this.#buffer(partition);
+    const offset = restored ?? 0;
     // Records before the restored offset were already processed by the snapshot's owner.
     const skip = Math.max(0, offset - (buffer.nextOffset - (buffer.records.length - buffer.head)));
     buffer.head += Math.min(skip, buffer.records.length - buffer.head);

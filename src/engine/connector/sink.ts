@@ -2,6 +2,7 @@
 // buffer, and the runtime awaits flush() when the writer says it is full, at checkpoints and at
 // the end, so backpressure reaches the sources.
 import type { EngineRecord } from '../record.ts';
+import type { JobEnvironment } from './environment.ts';
 
 export interface SinkWriter<K, V> {
   write(records: readonly EngineRecord<K, V>[]): void;
@@ -14,5 +15,5 @@ export interface SinkWriter<K, V> {
 export interface Sink<K, V> {
   readonly name: string;
   /** Opens the writer of one task of the sink's stage. */
-  openWriter(taskIndex: number, parallelism: number): Promise<SinkWriter<K, V>>;
+  openWriter(taskIndex: number, parallelism: number, environment: JobEnvironment): Promise<SinkWriter<K, V>>;
 }

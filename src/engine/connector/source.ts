@@ -2,6 +2,7 @@
 // already-decoded records. Log-backed sources (Kafka, the embedded broker, files) adapt a
 // LogReader with serdes; in-process sources hand over values directly.
 import type { EngineRecord } from '../record.ts';
+import type { JobEnvironment } from './environment.ts';
 
 export type PollStatus = 'records' | 'empty' | 'end';
 
@@ -18,6 +19,14 @@ export interface SourcePartition<K, V> {
 
 export interface Source<K, V> {
   readonly name: string;
-  partitionCount(): Promise<number>;
-  openPartition(partition: number, offset: number): Promise<SourcePartition<K, V>>;
+  partitionCount(environment: JobEnvironment): Promise<number>;
+  /**
+   * Opens one partition at `offset`, a position a snapshot stored, or, when null (a fresh start),
+   * where the source starts by itself (the beginning, or a log's committed group offset).
+   */
+  openPartition(
+    partition: number,
+    offset: number | null,
+    environment: JobEnvironment,
+  ): Promise<SourcePartition<K, V>>;
 }

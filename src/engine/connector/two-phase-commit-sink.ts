@@ -11,23 +11,33 @@
 //            idempotent, because after a crash the restored snapshot's committables are
 //            committed again;
 //   abort    on start, whatever this writer left that no checkpoint names is dropped.
-// The log bindings map these onto TransactionalLogWriter (src/engine/log/log.ts): seal ends a
-// producer transaction's appends, flush awaits their acknowledgement, commit is EndTxn(commit)
-// with the consumed offsets, abort is EndTxn(abort) of a fenced earlier producer.
+// The topic sink (topic-sink.ts) maps these onto a log's TransactionalLogWriter: seal ends a
+// producer transaction's appends, flush awaits their acknowledgement, commit adds the
+// checkpoint's consumed offsets and ends the transaction (EndTxn commit), abort fences earlier
+// incarnations (InitProducerId), which aborts what they left open.
+import type { ConsumedOffsets } from '../log/log.ts';
+import type { JobEnvironment } from './environment.ts';
 import type { Sink, SinkWriter } from './sink.ts';
 
 export interface TwoPhaseCommitWriter<K, V, C> extends SinkWriter<K, V> {
   /** Closes the open transaction under `checkpointId` (Infinity: end of input); null if it is empty. */
   seal(checkpointId: number): C | null;
-  /** Makes sealed transactions visible; repeating a commit is harmless. */
-  commit(committables: readonly C[]): Promise<void>;
+  /**
+   * Makes sealed transactions visible, with the source offsets of the checkpoint that covers them
+   * (a log sink commits them in the same transaction); repeating a commit is harmless.
+   */
+  commit(committables: readonly C[], consumed: readonly ConsumedOffsets[]): Promise<void>;
   /** Drops every transaction of this writer that is neither open now nor committed. */
   abortLeftovers(): Promise<void>;
 }
 
 export interface TwoPhaseCommitSink<K, V, C> extends Sink<K, V> {
   readonly transactional: true;
-  openWriter(taskIndex: number, parallelism: number): Promise<TwoPhaseCommitWriter<K, V, C>>;
+  openWriter(
+    taskIndex: number,
+    parallelism: number,
+    environment: JobEnvironment,
+  ): Promise<TwoPhaseCommitWriter<K, V, C>>;
 }
 
 export function isTwoPhaseCommitSink<K, V>(sink: Sink<K, V>): sink is TwoPhaseCommitSink<K, V, unknown> {

@@ -6,7 +6,9 @@ import { engineLimits } from '../../limits.ts';
 import type { CompletedCheckpoint } from '../checkpoint/checkpoint.ts';
 import type { CheckpointCoordinator } from '../checkpoint/checkpoint-coordinator.ts';
 import type { CheckpointStorage } from '../checkpoint/checkpoint-storage.ts';
+import type { JobEnvironment } from '../connector/environment.ts';
 import type { MetricsRegistry } from '../metrics/metrics-registry.ts';
+import { consumedOffsets } from '../runtime/consumed-offsets.ts';
 import type { ExecutorHandle } from '../runtime/executor-handle.ts';
 import type { PlannedJob } from '../runtime/plan-job.ts';
 import type { TaskSnapshot } from '../runtime/task-snapshot.ts';
@@ -32,6 +34,7 @@ export class JobContext {
   readonly coordinator: CheckpointCoordinator;
   readonly restored: CompletedCheckpoint | null;
   readonly onCheckpoint: CheckpointListener | null;
+  readonly environment: JobEnvironment;
   handles: ExecutorHandle[] = [];
   lastCompleted: CompletedCheckpoint | null;
   readonly #inbox: JobEvent[] = [];
@@ -47,6 +50,7 @@ export class JobContext {
     coordinator: CheckpointCoordinator;
     restored: CompletedCheckpoint | null;
     onCheckpoint: CheckpointListener | null;
+    environment: JobEnvironment;
   }) {
     this.name = fields.name;
     this.planned = fields.planned;
@@ -57,6 +61,7 @@ export class JobContext {
     this.coordinator = fields.coordinator;
     this.restored = fields.restored;
     this.onCheckpoint = fields.onCheckpoint;
+    this.environment = fields.environment;
     this.lastCompleted = fields.restored;
   }
 
@@ -123,7 +128,8 @@ export class JobContext {
     this.lastCompleted = checkpoint;
     await this.onCheckpoint?.(checkpoint);
     const epoch = checkpoint.finished ? Number.POSITIVE_INFINITY : checkpoint.id;
-    await Promise.all(this.handles.map((h) => h.commit(epoch)));
+    const consumed = consumedOffsets(this.planned.plan, checkpoint.tasks, this.environment, checkpoint.id);
+    await Promise.all(this.handles.map((h) => h.commit(epoch, consumed)));
   }
 
   collectMetrics(): void {

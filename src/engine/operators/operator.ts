@@ -3,6 +3,8 @@
 // restore, flush, commit, close. Operators are synchronous except where they meet I/O (open,
 // flush, commit, close); the runtime calls them from a single thread per task and routes their
 // Output.
+import type { JobEnvironment } from '../connector/environment.ts';
+import type { ConsumedOffsets } from '../log/log.ts';
 import type { EngineRecord } from '../record.ts';
 import type { StateBudget } from '../state/state-budget.ts';
 import type { StateDescriptor } from '../state/state-descriptor.ts';
@@ -25,6 +27,8 @@ export interface OperatorContext {
   counter(name: string): Counter;
   /** How results reach the sinks; null when the job asked for none (results as operators emit them). */
   readonly outputMode: OutputMode | null;
+  /** The job's name and log, for sinks that open log writers. */
+  readonly environment: JobEnvironment;
 }
 
 /**
@@ -58,8 +62,11 @@ export interface Operator {
   /** True when buffered output must be flushed (awaited) before more input. */
   needsFlush(): boolean;
   flush(): Promise<void>;
-  /** Checkpoint `checkpointId` is durable: make what was sealed up to it visible (2PC commit). */
-  commit(checkpointId: number): Promise<void>;
+  /**
+   * Checkpoint `checkpointId` is durable: make what was sealed up to it visible (2PC commit), with
+   * the source offsets that checkpoint consumed.
+   */
+  commit(checkpointId: number, consumed: readonly ConsumedOffsets[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -97,7 +104,7 @@ export abstract class StatelessOperator implements Operator {
     return Promise.resolve();
   }
 
-  commit(_checkpointId: number): Promise<void> {
+  commit(_checkpointId: number, _consumed: readonly ConsumedOffsets[]): Promise<void> {
     return Promise.resolve();
   }
 

@@ -3,6 +3,7 @@
 // sealed at barriers in its state until their checkpoint completes, so a restore commits them.
 import type { Sink, SinkWriter } from '../connector/sink.ts';
 import { isTwoPhaseCommitSink, type TwoPhaseCommitWriter } from '../connector/two-phase-commit-sink.ts';
+import type { ConsumedOffsets } from '../log/log.ts';
 import type { EngineRecord } from '../record.ts';
 import { decodeSnapshot, encodeSnapshot } from '../state/snapshot-codec.ts';
 import { type OperatorContext, StatelessOperator } from './operator.ts';
@@ -35,9 +36,13 @@ export class SinkOperator<K, V> extends StatelessOperator {
     this.#name = context.instanceName;
     const sink = this.#sink;
     if (isTwoPhaseCommitSink(sink)) {
-      this.#transactional = await sink.openWriter(context.taskIndex, context.parallelism);
+      this.#transactional = await sink.openWriter(
+        context.taskIndex,
+        context.parallelism,
+        context.environment,
+      );
       this.#writer = this.#transactional;
-    } else this.#writer = await sink.openWriter(context.taskIndex, context.parallelism);
+    } else this.#writer = await sink.openWriter(context.taskIndex, context.parallelism, context.environment);
   }
 
   processBatch(records: readonly EngineRecord[], _input: number, _out: Output): void {
@@ -61,11 +66,15 @@ export class SinkOperator<K, V> extends StatelessOperator {
   }
 
   /** Commits what was sealed up to `checkpointId`; the first call after open also aborts leftovers. */
-  override async commit(checkpointId: number): Promise<void> {
+  override async commit(checkpointId: number, consumed: readonly ConsumedOffsets[]): Promise<void> {
     const writer = this.#transactional;
     if (writer === null) return;
     const due = this.#sealed.filter((s) => s.checkpointId <= checkpointId);
-    if (due.length > 0) await writer.commit(due.map((s) => s.committable));
+    if (due.length > 0)
+      await writer.commit(
+        due.map((s) => s.committable),
+        consumed,
+      );
     this.#sealed = this.#sealed.filter((s) => s.checkpointId > checkpointId);
     if (!this.#recovered) {
       this.#recovered = true;

@@ -1,6 +1,7 @@
 // How the coordinator drives one executor, wherever it runs: in this thread
 // (InThreadExecutorHandle) or on a worker thread (WorkerExecutorHandle). Executors answer
 // through ExecutorEvents.
+import type { ConsumedOffsets } from '../log/log.ts';
 import type { MetricsRegistry } from '../metrics/metrics-registry.ts';
 import type { TaskSnapshot } from './task-snapshot.ts';
 
@@ -18,7 +19,7 @@ export interface ExecutorHandle {
   requestCheckpoint(checkpointId: number): void;
   startBatch(checkpointId: number, recordsPerTaskMax: number): void;
   /** Sinks commit what they sealed up to `checkpointId`; resolves once they have. */
-  commit(checkpointId: number): Promise<void>;
+  commit(checkpointId: number, consumed: readonly ConsumedOffsets[]): Promise<void>;
   /** Publishes this executor's latest metrics into the registry. */
   reportMetrics(registry: MetricsRegistry): void;
   /** Stops the loop and closes operators and sources (no commit). */

@@ -4,8 +4,10 @@
 // trigger says, injects checkpoint barriers, runs processing time, then settles checkpoints:
 // it awaits sinks' pre-commit and only then reports snapshots to the coordinator.
 import { engineLimits } from '../../limits.ts';
+import type { JobEnvironment } from '../connector/environment.ts';
 import type { Job } from '../dsl/job.ts';
 import { EngineError } from '../engine-error.ts';
+import type { ConsumedOffsets } from '../log/log.ts';
 import type { Counter, OperatorContext, OutputMode } from '../operators/operator.ts';
 import { Output } from '../operators/output.ts';
 import { SinkOperator } from '../operators/sink.ts';
@@ -16,6 +18,7 @@ import type { Clock } from '../time/clock.ts';
 import { WatermarkGenerator } from '../time/watermark-generator.ts';
 import { WatermarkMerger } from '../time/watermark-merger.ts';
 import { LocalChannel } from './channel.ts';
+import { consumedOffsets } from './consumed-offsets.ts';
 import type { ExecutorMetrics } from './executor-metrics.ts';
 import type { PeerLink } from './peer-link.ts';
 import { RemoteInputChannel, RemoteOutputChannel } from './remote-channel.ts';
@@ -28,6 +31,7 @@ export interface ExecutorOptions {
   readonly batchRecordsMax: number;
   readonly stateBytesMax: number;
   readonly outputMode: OutputMode | null;
+  readonly environment: JobEnvironment;
 }
 
 /** How an executor reports to the coordinator (directly in-thread, by message from a worker). */
@@ -124,23 +128,29 @@ export class Executor {
   async open(restore: ReadonlyMap<string, TaskSnapshot> | null): Promise<void> {
     for (const task of this.#tasks) await this.#openTask(task);
     const nowMs = this.#options.clock.nowMs();
+    const environment = this.#options.environment;
+    // What a restored checkpoint consumed goes with the commit of what it sealed.
+    const consumed =
+      restore === null
+        ? []
+        : consumedOffsets(this.#plan, restore.values(), environment, Number.POSITIVE_INFINITY);
     for (const task of this.#tasks) {
       const saved = restore?.get(taskKey(task.stage.id, task.index)) ?? null;
       const position = saved === null ? null : task.restore(saved, nowMs);
       const source = task.source;
       if (source !== null) {
         try {
-          source.partition = await source.spec.source.openPartition(task.index, position ?? 0);
+          source.partition = await source.spec.source.openPartition(task.index, position, environment);
         } catch (error) {
           throw new EngineError(
             'source_failed',
-            `Cannot open partition ${task.index} of source '${source.spec.source.name}' at offset ${position ?? 0}: ${(error as Error).message}`,
+            `Cannot open partition ${task.index} of source '${source.spec.source.name}' at ${position === null ? 'its start' : `offset ${position}`}: ${(error as Error).message}`,
           );
         }
       }
       // Everything sealed in a restored snapshot was pre-committed before its checkpoint
       // completed (a task's final transaction included), so all of it is committed now.
-      for (const node of task.nodes) await node.operator?.commit(Number.POSITIVE_INFINITY);
+      for (const node of task.nodes) await node.operator?.commit(Number.POSITIVE_INFINITY, consumed);
       if (saved?.ended === true) task.resumeEnded();
     }
   }
@@ -167,9 +177,10 @@ export class Executor {
     this.wake();
   }
 
-  /** Checkpoint `checkpointId` is stored: sinks commit what they sealed up to it. */
-  async commit(checkpointId: number): Promise<void> {
-    for (const task of this.#tasks) for (const node of task.nodes) await node.operator?.commit(checkpointId);
+  /** Checkpoint `checkpointId` is stored: sinks commit what they sealed up to it, with its offsets. */
+  async commit(checkpointId: number, consumed: readonly ConsumedOffsets[]): Promise<void> {
+    for (const task of this.#tasks)
+      for (const node of task.nodes) await node.operator?.commit(checkpointId, consumed);
   }
 
   /** True when every task here has processed the end of its input. */
@@ -495,6 +506,7 @@ export class Executor {
         budget: this.#budget,
         counter: (name) => this.#counter(`${node.name}.${name}`),
         outputMode: this.#options.outputMode,
+        environment: this.#options.environment,
       };
       await node.operator.open(context);
     }

@@ -1,6 +1,7 @@
 // The whole plan on one executor in the coordinator's thread: parallelism 1, or any job whose
 // sources and sinks cannot leave this thread (in-memory push sources and collect sinks).
 import type { Job } from '../dsl/job.ts';
+import type { ConsumedOffsets } from '../log/log.ts';
 import type { MetricsRegistry } from '../metrics/metrics-registry.ts';
 import type { PhysicalPlan } from '../plan/physical-plan.ts';
 import { Executor, type ExecutorOptions } from './executor.ts';
@@ -40,8 +41,8 @@ export class InThreadExecutorHandle implements ExecutorHandle {
     void this.#runner.command(() => this.#executor.startBatch(checkpointId, recordsPerTaskMax));
   }
 
-  commit(checkpointId: number): Promise<void> {
-    return this.#runner.command(() => this.#executor.commit(checkpointId));
+  commit(checkpointId: number, consumed: readonly ConsumedOffsets[]): Promise<void> {
+    return this.#runner.command(() => this.#executor.commit(checkpointId, consumed));
   }
 
   reportMetrics(registry: MetricsRegistry): void {

@@ -7,10 +7,13 @@ import { engineLimits } from '../../limits.ts';
 import type { CompletedCheckpoint } from '../checkpoint/checkpoint.ts';
 import { CheckpointCoordinator, checkRestorable } from '../checkpoint/checkpoint-coordinator.ts';
 import type { CheckpointStorage } from '../checkpoint/checkpoint-storage.ts';
+import type { JobEnvironment } from '../connector/environment.ts';
 import type { Job } from '../dsl/job.ts';
+import type { Log } from '../log/log.ts';
 import { MetricsRegistry, type MetricsSnapshot } from '../metrics/metrics-registry.ts';
 import type { OutputMode } from '../operators/operator.ts';
 import { type Clock, systemClock } from '../time/clock.ts';
+import { consumedOffsets } from './consumed-offsets.ts';
 import { Executor } from './executor.ts';
 import { type PlannedJob, planJob, sourcePartitionsOf } from './plan-job.ts';
 import type { TaskSnapshot } from './task-snapshot.ts';
@@ -28,6 +31,8 @@ export interface RuntimeOptions {
   /** Where completed checkpoints go; without one they only drive sink commits. */
   readonly checkpointStorage?: CheckpointStorage;
   readonly outputMode?: OutputMode;
+  /** The log topic sources and sinks read and write (a Log binding; see runJob for the others). */
+  readonly log?: Log;
 }
 
 export class LocalRuntime {
@@ -35,6 +40,7 @@ export class LocalRuntime {
   readonly #clock: Clock;
   readonly #options: RuntimeOptions;
   readonly #metrics = new MetricsRegistry();
+  readonly #environment: JobEnvironment;
   #planned: PlannedJob | null = null;
   #executor: Executor | null = null;
   #coordinator: CheckpointCoordinator | null = null;
@@ -47,6 +53,7 @@ export class LocalRuntime {
     this.#job = job;
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
+    this.#environment = { job: job.name, log: options.log ?? null };
   }
 
   /** Runs until every source ends (or stop()), then commits the final checkpoint and closes. */
@@ -65,7 +72,7 @@ export class LocalRuntime {
     const options = this.#options;
     const planned = planJob(
       this.#job,
-      await sourcePartitionsOf(this.#job),
+      await sourcePartitionsOf(this.#job, this.#environment),
       options.parallelism ?? null,
       options.outputMode ?? null,
     );
@@ -93,6 +100,7 @@ export class LocalRuntime {
         ),
         stateBytesMax: options.stateBytesMax ?? engineLimits.stateBytesMaxDefault,
         outputMode: options.outputMode ?? null,
+        environment: this.#environment,
       },
       {
         acknowledge: (id, snapshots) => coordinator.acknowledge(id, snapshots),
@@ -183,6 +191,7 @@ export class LocalRuntime {
     const bytes = (await this.#options.checkpointStorage?.save(checkpoint)) ?? 0;
     this.#coordinator!.stored(checkpoint, bytes, startedAtMs, this.#clock.nowMs());
     this.#completed = checkpoint;
-    await this.#executor!.commit(checkpoint.finished ? Number.POSITIVE_INFINITY : checkpoint.id);
+    const consumed = consumedOffsets(this.#planned!.plan, checkpoint.tasks, this.#environment, checkpoint.id);
+    await this.#executor!.commit(checkpoint.finished ? Number.POSITIVE_INFINITY : checkpoint.id, consumed);
   }
 }

@@ -1,6 +1,7 @@
 // Planning a job for execution: ask each source for its partition count, build the physical
 // plan, and check the output mode against it. The coordinator plans once and hands the
 // partition counts to worker executors, which rebuild the same plan from the same job module.
+import type { JobEnvironment } from '../connector/environment.ts';
 import type { Job } from '../dsl/job.ts';
 import type { OutputMode } from '../operators/operator.ts';
 import { checkOutputMode } from '../plan/output-mode-check.ts';
@@ -15,10 +16,13 @@ export interface PlannedJob {
   readonly taskKeys: readonly string[];
 }
 
-export async function sourcePartitionsOf(job: Job): Promise<Map<number, number>> {
+export async function sourcePartitionsOf(
+  job: Job,
+  environment: JobEnvironment,
+): Promise<Map<number, number>> {
   const partitions = new Map<number, number>();
   for (const node of job.graph.nodes) {
-    if (node.source !== null) partitions.set(node.id, await node.source.source.partitionCount());
+    if (node.source !== null) partitions.set(node.id, await node.source.source.partitionCount(environment));
   }
   return partitions;
 }

@@ -3,6 +3,7 @@
 // messages. A worker that exits or throws fails the job with an error naming the executor.
 import { type MessagePort, Worker } from 'node:worker_threads';
 import { EngineError } from '../engine-error.ts';
+import type { ConsumedOffsets } from '../log/log.ts';
 import type { MetricsRegistry } from '../metrics/metrics-registry.ts';
 import type { ExecutorEvents, ExecutorHandle } from './executor-handle.ts';
 import type { ExecutorMetrics } from './executor-metrics.ts';
@@ -77,8 +78,8 @@ export class WorkerExecutorHandle implements ExecutorHandle {
     this.#post({ type: 'batch', checkpointId, recordsPerTaskMax });
   }
 
-  commit(checkpointId: number): Promise<void> {
-    return this.#request((seq) => ({ type: 'commit', checkpointId, seq }));
+  commit(checkpointId: number, consumed: readonly ConsumedOffsets[]): Promise<void> {
+    return this.#request((seq) => ({ type: 'commit', checkpointId, consumed, seq }));
   }
 
   reportMetrics(registry: MetricsRegistry): void {

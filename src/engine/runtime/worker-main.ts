@@ -3,6 +3,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import { parentPort, workerData } from 'node:worker_threads';
 import { engineLimits } from '../../limits.ts';
+import type { JobEnvironment } from '../connector/environment.ts';
 import { EngineError } from '../engine-error.ts';
 import { systemClock } from '../time/clock.ts';
 import { Executor } from './executor.ts';
@@ -26,6 +27,14 @@ function fail(error: unknown): void {
 
 async function main(): Promise<void> {
   const job = await loadJob({ module: init.moduleUrl, exportName: init.exportName, params: init.params });
+  // The coordinator's log is reached over the Kafka protocol: a worker has its own clients.
+  const environment: JobEnvironment = {
+    job: job.name,
+    log:
+      init.logBootstrap === null
+        ? null
+        : (await import('../../connectors/kafka/kafka-log.ts')).kafkaLog({ bootstrap: init.logBootstrap }),
+  };
   const planned = planJob(job, new Map(init.sourcePartitions), init.parallelism, init.outputMode);
   if (planned.description !== init.planDescription) {
     throw new EngineError(
@@ -48,6 +57,7 @@ async function main(): Promise<void> {
       batchRecordsMax: init.batchRecordsMax,
       stateBytesMax: init.stateBytesMax,
       outputMode: init.outputMode,
+      environment,
     },
     {
       acknowledge: (checkpointId, snapshots) => post({ type: 'ack', checkpointId, snapshots }),
@@ -86,7 +96,7 @@ async function main(): Promise<void> {
         return;
       case 'commit':
         runner
-          .command(() => ex.commit(message.checkpointId))
+          .command(() => ex.commit(message.checkpointId, message.consumed))
           .then(() => post({ type: 'done', seq: message.seq }), fail);
         return;
       case 'close':
@@ -95,6 +105,7 @@ async function main(): Promise<void> {
           .then(() => ex.close())
           .then(() => {
             clearInterval(metrics);
+            void environment.log?.close();
             post({ type: 'metrics', metrics: ex.metrics() });
             post({ type: 'done', seq: message.seq });
             port.close();

@@ -1,6 +1,7 @@
 // Messages between the coordinator and a worker-thread executor. Everything here is plain data
 // (structured clone); the job itself is rebuilt in the worker from its module.
 import type { EngineErrorCode } from '../engine-error.ts';
+import type { ConsumedOffsets } from '../log/log.ts';
 import type { OutputMode } from '../operators/operator.ts';
 import type { ExecutorMetrics } from './executor-metrics.ts';
 import type { ChannelEncoding } from './peer-link.ts';
@@ -20,6 +21,8 @@ export interface WorkerInit {
   readonly batchRecordsMax: number;
   readonly stateBytesMax: number;
   readonly encoding: ChannelEncoding;
+  /** Bootstrap of the Kafka-protocol log the job runs against (the worker connects its own client), or null. */
+  readonly logBootstrap: string | null;
 }
 
 export type ToWorker =
@@ -27,7 +30,12 @@ export type ToWorker =
   | { readonly type: 'continuous' }
   | { readonly type: 'checkpoint'; readonly checkpointId: number }
   | { readonly type: 'batch'; readonly checkpointId: number; readonly recordsPerTaskMax: number }
-  | { readonly type: 'commit'; readonly checkpointId: number; readonly seq: number }
+  | {
+      readonly type: 'commit';
+      readonly checkpointId: number;
+      readonly consumed: readonly ConsumedOffsets[];
+      readonly seq: number;
+    }
   | { readonly type: 'close'; readonly seq: number };
 
 export type FromWorker =
