@@ -5,8 +5,11 @@
 //  - offsets only grow, contiguously unless compaction removed records,
 //  - no corrupt batch is ever returned by a read,
 //  - a compacted log holds the latest value of every key,
-//  - nothing below an acknowledged DeleteRecords or a completed retention pass comes back.
+//  - nothing below an acknowledged DeleteRecords or a completed retention pass comes back,
+//  - on compacted topics with transactions (simulation-txn.ts), read_committed never shows
+//    aborted data and shows the latest committed value of every key.
 // Used by simulation.test.ts (many small seeds) and soak.ts (long runs).
+import { decodeRecordBatch } from '../protocol/records/record-batch.ts';
 import { StorageError } from './errors.ts';
 import { MemoryDisk } from './fs/memory-disk.ts';
 import { MemoryFileSystem } from './fs/memory-file-system.ts';
@@ -14,6 +17,13 @@ import { ManualClock } from './log-fixture.ts';
 import { LogManager } from './log-manager.ts';
 import type { PartitionLog } from './partition-log.ts';
 import { Prng } from './prng.ts';
+import {
+  SimulationFailure,
+  SimulationProducer,
+  type TxnModel,
+  txnOf,
+  verifyReadCommitted,
+} from './simulation-txn.ts';
 import { makeBatch, recordsOf } from './test-batches.ts';
 
 export interface SimulationOptions {
@@ -23,7 +33,7 @@ export interface SimulationOptions {
   compaction?: boolean;
 }
 
-interface Model {
+interface Model extends TxnModel {
   /** Value written at each offset still expected (acknowledged appends), by offset. */
   written: Map<number, { key: string | null; value: string | null }>;
   /** Offsets below this were fsynced before the last crash: they must survive it. */
@@ -34,8 +44,6 @@ interface Model {
   /** Values of appends that failed: they may or may not have reached the log. */
   uncertain: Set<string | null>;
 }
-
-class SimulationFailure extends Error {}
 
 function check(condition: boolean, message: string): asserts condition {
   if (!condition) throw new SimulationFailure(message);
@@ -65,7 +73,11 @@ export async function runSimulation(seed: number, options: SimulationOptions): P
     deletedBefore: 0,
     compacted: false,
     uncertain: new Set<string | null>(),
+    outcomes: new Map(),
   }));
+  const producers = models.map((_, p) => new SimulationProducer(BigInt(1000 + p)));
+  let producerIds = 2000;
+  let transactions = 0;
   let serial = 0;
   let faulted = false;
   for (let step = 0; step < options.steps; step++) {
@@ -74,7 +86,9 @@ export async function runSimulation(seed: number, options: SimulationOptions): P
     const model = models[p]!;
     const roll = rng.next();
     clock.now += rng.int(0, 2000);
-    if (roll < 0.45) {
+    if (roll < 0.45 && compact && rng.chance(0.3)) {
+      await producers[p]!.step(log, model, rng, () => transactions++, clock.now);
+    } else if (roll < 0.45) {
       const burst = rng.chance(0.2) ? rng.int(2, 6) : 1;
       const appends = [];
       for (let b = 0; b < burst; b++) {
@@ -112,12 +126,16 @@ export async function runSimulation(seed: number, options: SimulationOptions): P
       await manager.close().catch(() => {});
       disk.powerLoss(() => 0.999999);
       ({ fs, manager } = await restart(disk, clock, models, true));
+      for (const [i, m] of models.entries())
+        await producers[i]!.settle(manager.partition('t', i)!, m, BigInt(producerIds++), clock.now);
       await verifyAll(manager, models, seed, step);
       faulted = false;
     } else if (roll < 0.88) {
       for (const [i, m] of models.entries()) m.durableEnd = manager.partition('t', i)!.flushedOffset;
       disk.powerLoss(() => rng.next());
       ({ fs, manager } = await restart(disk, clock, models, false));
+      for (const [i, m] of models.entries())
+        await producers[i]!.settle(manager.partition('t', i)!, m, BigInt(producerIds++), clock.now);
       await verifyAll(manager, models, seed, step);
       faulted = false;
     } else {
@@ -196,6 +214,14 @@ async function verifyPartition(
   const seen = await readEverything(log, where);
   let previous = log.logStartOffset - 1;
   for (const record of seen) {
+    if (record.control) {
+      check(
+        !model.written.has(record.offset),
+        `${where}: a marker at ${record.offset} where a record was acknowledged`,
+      );
+      previous = record.offset;
+      continue;
+    }
     check(record.offset > previous, `${where}: offset ${record.offset} after ${previous}`);
     check(
       model.compacted || record.offset === previous + 1 || previous < log.logStartOffset,
@@ -222,22 +248,29 @@ async function verifyPartition(
     if (offset < log.logStartOffset || offset >= model.durableEnd) continue;
     const r = model.written.get(offset)!;
     const superseded = r.key !== null && latest.get(r.key)! > offset;
-    if (model.compacted && (superseded || r.value === null)) continue;
+    const txn = txnOf(r.value);
+    const aborted = txn !== undefined && model.outcomes.get(txn) === 'abort';
+    if (model.compacted && (superseded || r.value === null || aborted)) continue;
     check(present.has(offset), `${where}: flushed offset ${offset} (${r.key}=${r.value}) is missing`);
   }
+  await verifyReadCommitted(log, model, where);
 }
 
 async function readEverything(log: PartitionLog, where: string) {
-  const out = [];
+  const out: Array<{ offset: number; key: string | null; value: string | null; control?: true }> = [];
   let offset = log.logStartOffset;
   // Bounded by the log end: each read returns at least one batch or ends the loop.
   for (let reads = 0; offset < log.logEndOffset && reads < 100_000; reads++) {
     const { batches } = await log.read(offset, 700).catch((error: unknown) => {
       throw new SimulationFailure(`${where}: read at ${offset} failed: ${String(error)}`);
     });
-    const records = (await recordsOf(batches)).filter((r) => r.offset >= offset);
     if (batches.length === 0) break;
-    out.push(...records);
+    for (const bytes of batches) {
+      const batch = decodeRecordBatch(bytes);
+      if (batch.control)
+        out.push({ offset: Number(batch.header.baseOffset), key: null, value: null, control: true });
+      else out.push(...(await recordsOf([bytes])).filter((r) => r.offset >= offset));
+    }
     const lastBatch = batches.at(-1)!;
     offset = Number(lastBatch.readBigInt64BE(0)) + lastBatch.readInt32BE(23) + 1;
   }

@@ -1,10 +1,12 @@
 // Kafka's per-segment aborted-transaction index (`.txnindex`): one 34-byte entry per transaction
 // aborted by a marker in the segment (version int16 = 0, producer id, first offset, last offset =
 // the marker's, last stable offset at the abort). The partition keeps the entries in memory and
-// writes a segment's file whole when the segment rolls and at clean shutdown; after a crash the
+// replaces a segment's file atomically when the segment rolls and at clean shutdown; after a crash the
 // entries of segments past the newest producer-state snapshot are rebuilt by the recovery scan.
+import { basename, dirname } from 'node:path';
 import { transactionLimits } from '../limits.ts';
 import type { AbortedTxn } from '../txn/producer-state.ts';
+import { writeFileAtomically } from './atomic-file.ts';
 import type { FileSystem } from './fs/file-system.ts';
 
 export const TXN_INDEX_SUFFIX = '.txnindex';
@@ -48,24 +50,24 @@ export function decodeTxnIndex(buf: Buffer, file: string): AbortedTxn[] {
   return entries;
 }
 
-/** Writes (or, when empty, removes) a segment's index and fsyncs it. */
+/**
+ * Replaces (or, when empty, removes) a segment's index durably. Never rewritten in place: a torn
+ * rewrite would silently lose entries of a segment recovery trusts, and read_committed readers
+ * would then see aborted data (the storage simulation found this).
+ */
 export async function writeTxnIndex(
   fs: FileSystem,
   path: string,
   entries: readonly AbortedTxn[],
 ): Promise<void> {
+  const dir = dirname(path);
   if (entries.length === 0) {
-    if ((await fs.stat(path)) !== undefined) await fs.unlink(path);
+    if ((await fs.stat(path)) === undefined) return;
+    await fs.unlink(path);
+    await fs.syncDirectory(dir);
     return;
   }
-  const file = await fs.open(path, 'readWrite');
-  try {
-    await file.truncate(0);
-    await file.write(encodeTxnIndex(entries), 0);
-    await file.sync();
-  } finally {
-    await file.close();
-  }
+  await writeFileAtomically(fs, dir, basename(path), encodeTxnIndex(entries));
 }
 
 export async function readTxnIndex(fs: FileSystem, path: string): Promise<AbortedTxn[]> {
