@@ -377,6 +377,16 @@ describe('log compaction housekeeping', () => {
       assert.equal(text, '0\n1\nc 0 40\n');
       const reopened = await f.open();
       assert.deepEqual(await reopened.compact(), []);
+      // A topic deleted and created again under the same name starts with a dirty log.
+      await reopened.deleteTopic('c');
+      await reopened.createTopic('c', 1, compactConfig);
+      const log2 = reopened.partition('c', 0)!;
+      for (let i = 0; i < 50; i++)
+        await log2.append(await makeBatch([{ key: i < 40 ? 'a' : 'b', value: `w${i}` }], f.clock.now));
+      await log2.roll();
+      await log2.flush();
+      const [again] = await reopened.compact(true);
+      assert.equal(again?.recordsRemoved, 48);
       await reopened.close();
     } finally {
       await f.dispose();

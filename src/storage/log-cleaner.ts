@@ -81,6 +81,12 @@ export class LogCleaner {
     return new Map(this.#firstDirty);
   }
 
+  /** Drops a deleted topic's checkpoint entries, so a topic created again under its name starts dirty. */
+  forgetTopic(topic: string): void {
+    for (const key of [...this.#firstDirty.keys()])
+      if (key.slice(0, key.lastIndexOf(' ')) === topic) this.#firstDirty.delete(key);
+  }
+
   /**
    * Cleans the partition if compaction applies and the dirty share of its cleanable bytes reaches
    * min.cleanable.dirty.ratio, a delete horizon has passed, or `force`. `persistRecoveryPoint`

@@ -175,6 +175,7 @@ export class LogManager {
       const logs = this.#logs.get(name) ?? [];
       this.#logs.delete(name);
       for (const log of logs) await log.abandon('deleted');
+      this.#cleaner.forgetTopic(name);
       for (let p = 0; p < topic.partitions; p++) await this.#removePartitionDir(name, p);
       await this.writeCheckpoints();
     });
