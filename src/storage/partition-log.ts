@@ -7,6 +7,7 @@ import { storageLimits, transactionLimits } from '../limits.ts';
 import {
   BATCH_HEADER_BYTES,
   BATCH_LOG_OVERHEAD_BYTES,
+  batchOffsets,
   patchBatchOffset,
   patchLogAppendTime,
 } from '../protocol/records/batch-header.ts';
@@ -91,6 +92,15 @@ export interface ReadResult {
   logEndOffset: number;
 }
 
+/** The batch holding `offset` starts at `position` of `segment`. */
+interface ReadPosition {
+  segment: Segment;
+  offset: number;
+  position: number;
+}
+
+const READ_POSITIONS_MAX = 8;
+
 export interface TimestampOffset {
   offset: number;
   timestampMs: number;
@@ -119,6 +129,13 @@ export class PartitionLog {
   #aborted = new Map<number, AbortedTxn[]>();
   /** Segments whose aborted-transaction list differs from their .txnindex file. */
   #txnIndexDirty = new Set<number>();
+  /**
+   * Where the batches following recent reads (and the last append) start: a consumer asks next for
+   * the offset its last fetch ended at, and finding it otherwise costs an index lookup plus a read
+   * of batch headers from the file. Keyed by offset; entries name their Segment object, so a
+   * compacted or deleted segment never matches.
+   */
+  #nextReadPositions: ReadPosition[] = [];
 
   constructor(
     options: PartitionLogOptions,
@@ -238,7 +255,9 @@ export class PartitionLog {
       next += batch.lastOffsetDelta + 1;
     }
     const active = this.#active();
+    const position = active.sizeBytes;
     await this.#guard('append to', active.logPath, () => active.append(records, batches));
+    this.#rememberReadPosition(active, baseOffset, position);
     this.#unsynced.add(active);
     if (staged.staged !== undefined)
       this.#recordAborts(active.baseOffset, this.#producers.apply(staged.staged));
@@ -556,11 +575,15 @@ export class PartitionLog {
     minOneBatch: boolean,
   ): Promise<Buffer[] | undefined> {
     const end = segment.sizeBytes;
-    const position = await this.#positionOf(segment, offset, end);
-    if (position === undefined) return undefined;
-    // At least a header, so the first batch's size is known even under a tiny maxBytes.
-    const want = Math.min(Math.max(maxBytes, BATCH_HEADER_BYTES), end - position);
-    let data = await this.#guard('read', segment.logPath, () => segment.read(position, want));
+    let position = this.#rememberedPosition(segment, offset);
+    let data = position === undefined ? undefined : await this.#readAt(segment, position, maxBytes, end);
+    // A remembered position not holding the offset cannot happen while segments only grow; the
+    // long way (index, then batch headers) is the fallback all the same.
+    if (position === undefined || data === undefined || !batchHolds(data, offset)) {
+      position = await this.#positionOf(segment, offset, end);
+      if (position === undefined) return undefined;
+      data = await this.#readAt(segment, position, maxBytes, end);
+    }
     const firstBytes =
       data.length >= BATCH_LOG_OVERHEAD_BYTES ? data.readInt32BE(8) + BATCH_LOG_OVERHEAD_BYTES : 0;
     if (
@@ -581,7 +604,32 @@ export class PartitionLog {
       total += batches[keep]!.length;
       keep++;
     }
+    const last = batches[keep - 1];
+    if (last !== undefined) {
+      const next = Number(last.readBigInt64BE(0)) + last.readInt32BE(batchOffsets.lastOffsetDelta) + 1;
+      this.#rememberReadPosition(segment, next, position + total);
+    }
     return batches.slice(0, keep);
+  }
+
+  /** Reads up to maxBytes at `position`, and at least a header so the first batch's size is known. */
+  #readAt(segment: Segment, position: number, maxBytes: number, end: number): Promise<Buffer> {
+    const want = Math.min(Math.max(maxBytes, BATCH_HEADER_BYTES), end - position);
+    return this.#guard('read', segment.logPath, () => segment.read(position, want));
+  }
+
+  #rememberReadPosition(segment: Segment, offset: number, position: number): void {
+    const cache = this.#nextReadPositions;
+    const at = cache.findIndex((e) => e.offset === offset);
+    if (at >= 0) cache.splice(at, 1);
+    else if (cache.length >= READ_POSITIONS_MAX) cache.shift();
+    cache.push({ segment, offset, position });
+  }
+
+  /** The remembered start of the batch at `offset` in `segment`, if its header confirms it. */
+  #rememberedPosition(segment: Segment, offset: number): number | undefined {
+    const entry = this.#nextReadPositions.find((e) => e.offset === offset && e.segment === segment);
+    return entry !== undefined && entry.position < segment.sizeBytes ? entry.position : undefined;
   }
 
   /** Splits read bytes into whole, CRC-checked batches; a bad batch inside written data is corruption. */
@@ -899,6 +947,13 @@ export class PartitionLog {
       error.message,
     );
   }
+}
+
+/** Whether `data` starts with a batch header whose offsets include `offset`. */
+function batchHolds(data: Buffer, offset: number): boolean {
+  if (data.length < BATCH_HEADER_BYTES) return false;
+  const base = Number(data.readBigInt64BE(0));
+  return base <= offset && offset <= base + data.readInt32BE(batchOffsets.lastOffsetDelta);
 }
 
 /** Index of the last segment whose base offset is <= offset (0 if none). */

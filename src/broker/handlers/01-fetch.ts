@@ -122,13 +122,6 @@ async function readPartition(
     read.records = batches;
     read.bytes = batches.reduce((sum, b) => sum + b.length, 0);
     read.logStartOffset = BigInt(result.logStartOffset);
-    const last = batches.at(-1);
-    if (readCommitted && last !== undefined) {
-      const end = Number(last.readBigInt64BE(0)) + last.readInt32BE(batchOffsets.lastOffsetDelta) + 1;
-      read.abortedTransactions = log
-        .abortedTransactions(Number(state.fetchOffset), end)
-        .map((a) => ({ producerId: a.producerId, firstOffset: BigInt(a.firstOffset) }));
-    }
   } catch (error) {
     fail(errorCodeFor(error));
     if (read.errorCode === ErrorCode.unknownServerError)
@@ -137,6 +130,41 @@ async function readPartition(
   return read;
 }
 
+/** The aborted transactions overlapping the batches a read_committed read returns. */
+function attachAborted(ctx: RequestContext, read: PartitionRead): void {
+  const last = read.records.at(-1);
+  const log = ctx.services.logs.partition(read.state.topic, read.state.partition);
+  if (last === undefined || log === undefined) return;
+  const end = Number(last.readBigInt64BE(0)) + last.readInt32BE(batchOffsets.lastOffsetDelta) + 1;
+  read.abortedTransactions = log
+    .abortedTransactions(Number(read.state.fetchOffset), end)
+    .map((a) => ({ producerId: a.producerId, firstOffset: BigInt(a.firstOffset) }));
+}
+
+/** Keeps the whole batches within min(partitionMaxBytes, budget), and the first one regardless if `first`. */
+function trimToBudget(read: PartitionRead, budget: number, first: boolean): void {
+  const limit = Math.min(read.state.partitionMaxBytes, budget);
+  let total = 0;
+  let keep = 0;
+  while (
+    keep < read.records.length &&
+    (total + read.records[keep]!.length <= limit || (keep === 0 && first))
+  ) {
+    total += read.records[keep]!.length;
+    keep++;
+  }
+  if (keep === read.records.length) return;
+  read.records = read.records.slice(0, keep);
+  read.bytes = total;
+}
+
+/**
+ * Reads the partitions in request order as if one at a time (each gets what the ones before it
+ * left of maxBytes; the first with data gets its first batch whole), but in waves of concurrent
+ * reads: a wave takes partitions while their budgets together fit in what is left, so a consumer
+ * of a few partitions waits for one storage round trip instead of one per partition, and memory
+ * stays bounded by maxBytes. Each read is then trimmed to the budget the sequential order gives it.
+ */
 async function readRound(
   ctx: RequestContext,
   partitions: FetchPartitionState[],
@@ -144,11 +172,30 @@ async function readRound(
   readCommitted: boolean,
 ): Promise<Round> {
   const round: Round = { reads: [], bytes: 0, failed: false };
-  for (const state of partitions) {
-    const read = await readPartition(ctx, state, maxBytes - round.bytes, round.bytes === 0, readCommitted);
-    round.reads.push(read);
-    round.bytes += read.bytes;
-    if (read.errorCode !== ErrorCode.none) round.failed = true;
+  let next = 0;
+  // Bounded by the partition count: every wave takes at least one partition.
+  while (next < partitions.length) {
+    const left = maxBytes - round.bytes;
+    const first = round.bytes === 0;
+    const wave: FetchPartitionState[] = [];
+    let waveBytes = 0;
+    for (; next < partitions.length; next++) {
+      const state = partitions[next]!;
+      const bytes = Math.max(0, Math.min(state.partitionMaxBytes, left));
+      if (wave.length > 0 && waveBytes + bytes > left) break;
+      wave.push(state);
+      waveBytes += bytes;
+    }
+    const reads = await Promise.all(
+      wave.map((state) => readPartition(ctx, state, left, first, readCommitted)),
+    );
+    for (const read of reads) {
+      trimToBudget(read, maxBytes - round.bytes, round.bytes === 0);
+      if (readCommitted) attachAborted(ctx, read);
+      round.reads.push(read);
+      round.bytes += read.bytes;
+      if (read.errorCode !== ErrorCode.none) round.failed = true;
+    }
   }
   return round;
 }
