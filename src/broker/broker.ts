@@ -11,7 +11,7 @@ import type { JobRegistry } from '../observability/job-registry.ts';
 import { NodeFileSystem } from '../storage/fs/node-file-system.ts';
 import { LogManager, type RecoveryReport } from '../storage/log-manager.ts';
 import { transactionCoordinatorNoun } from '../txn/transaction-noun.ts';
-import { type RunningHttpServer, startHttpServer } from '../ui/server/http-server.ts';
+import type { RunningHttpServer } from '../ui/server/http-server.ts';
 import { AppendNotifier } from './append-notifier.ts';
 import { type Authorizer, allowAll } from './authorizer.ts';
 import { loadClusterMeta } from './cluster-meta.ts';
@@ -101,7 +101,15 @@ export async function runBroker(
   observability.readiness.expect('listener', 'not serving Kafka clients yet');
   try {
     // Before storage, so /healthz and /readyz answer during a long recovery.
-    const http = config.http === null ? null : await startHttpServer({ ...config.http, observability, log });
+    // Imported only when served: a broker with --http off starts without the dashboard's modules.
+    const http =
+      config.http === null
+        ? null
+        : await (await import('../ui/server/http-server.ts')).startHttpServer({
+            ...config.http,
+            observability,
+            log,
+          });
     if (http !== null) {
       cleanups.push(() => http.close());
       log.info({ url: http.url }, `Dashboard at ${http.url}`);
