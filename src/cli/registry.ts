@@ -9,4 +9,5 @@ commands.push((await import('./commands/topics.ts')).topicsCommand);
 commands.push((await import('./commands/produce.ts')).produceCommand);
 commands.push((await import('./commands/consume.ts')).consumeCommand);
 commands.push((await import('./commands/groups.ts')).groupsCommand);
+commands.push((await import('./commands/jobs.ts')).jobsCommand);
 commands.push((await import('./commands/bench.ts')).benchCommand);
