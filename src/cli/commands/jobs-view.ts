@@ -167,6 +167,7 @@ function header(job: JobView, nowMs: number): string {
 }
 
 function operatorsTable(job: JobView): string {
+  const live = isLive(job);
   return formatTable(
     [
       { title: 'OPERATOR' },
@@ -179,19 +180,18 @@ function operatorsTable(job: JobView): string {
       { title: 'BATCH-MS-AVG', align: 'right' },
       { title: 'BATCH-MS-MAX', align: 'right' },
     ],
-    [...job.operators]
-      .sort(planOrder)
-      .map((o) => [
-        o.name,
-        o.task,
-        o.executor,
-        o.recordsIn,
-        o.recordsOut,
-        rate(o.recordsInPerSec),
-        rate(o.recordsOutPerSec),
-        o.batchMsAvg.toFixed(3),
-        o.batchMsMax.toFixed(3),
-      ]),
+    [...job.operators].sort(planOrder).map((o) => [
+      o.name,
+      o.task,
+      o.executor,
+      o.recordsIn,
+      o.recordsOut,
+      // Rates are measured only while the job runs; an ended job's zeros would read as a stall.
+      live ? rate(o.recordsInPerSec) : null,
+      live ? rate(o.recordsOutPerSec) : null,
+      o.batchMsAvg.toFixed(3),
+      o.batchMsMax.toFixed(3),
+    ]),
   );
 }
 

@@ -12,8 +12,8 @@ const JOB = 'pushed-counts';
 const SPARE = 'spare-counts';
 
 /** Polls `check` every 50 ms until it holds, failing after `ms`. */
-async function until(what: string, check: () => boolean, ms = 10_000): Promise<void> {
-  for (let waited = 0; !check(); waited += 50) {
+async function until(what: string, check: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
+  for (let waited = 0; !(await check()); waited += 50) {
     if (waited >= ms) assert.fail(`${what} did not happen within ${ms} ms`);
     await sleep(50);
   }
@@ -71,11 +71,15 @@ describe('sluice jobs', () => {
     assert.match(started.stdout, new RegExp(`^started job '${JOB}': running on 1 executor\\n  stage 0`));
     assert.equal(jobs.get(JOB).state, 'running');
     // The job checkpoints every second and the sampler rates operators every second: wait for both.
-    await until('a checkpoint and a rate sample', () => {
-      const m = jobs.get(JOB).metrics;
-      return (m?.checkpoints.length ?? 0) > 0 && (m?.operators.some((o) => o.recordsOut > 0) ?? false);
+    await until('a checkpoint and a measured rate', async () => {
+      const run = await runCli(['jobs', 'describe', JOB, '--json', ...h]);
+      const view = JSON.parse(run.stdout) as {
+        checkpoints: unknown[];
+        operators: { name: string; recordsOutPerSec: number }[];
+      };
+      const source = view.operators.filter((o) => o.name === 'source:events');
+      return view.checkpoints.length > 0 && source.length > 0 && source.every((o) => o.recordsOutPerSec > 0);
     });
-    await sleep(1200);
 
     const table = await runCli(['jobs', 'list', ...h]);
     assert.equal(table.code, 0, table.stderr);
@@ -127,9 +131,7 @@ describe('sluice jobs', () => {
     assert.equal(again.code, 1);
     assert.match(
       again.stderr,
-      new RegExp(
-        `^sluice jobs: Cannot start job '${JOB}': Cannot start job '${JOB}': it is running \\(HTTP 409\\)`,
-      ),
+      new RegExp(`^sluice jobs: Cannot start job '${JOB}': it is running \\(HTTP 409\\); see its state with`),
     );
   });
 
@@ -161,6 +163,8 @@ describe('sluice jobs', () => {
     assert.ok((view?.operators.length ?? 0) > 0, 'a stopped job keeps its last figures');
     const described = await runCli(['jobs', 'describe', JOB, ...h]);
     assert.match(described.stdout, /state stopped {2}executors 1 {2}ran \S+/);
+    // An ended job has no rates: dashes, not zeros that would read as a stall.
+    assert.match(described.stdout, /\nsource:events\s+0\s+0\s+0\s+[1-9]\d*\s+-\s+-\s/);
 
     const twice = await runCli(['jobs', 'stop', JOB, ...h]);
     assert.equal(twice.code, 1);

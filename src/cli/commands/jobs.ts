@@ -81,7 +81,11 @@ async function jobCall(s: Session, action: string, name: string, method: 'GET' |
       error.status === 409
         ? `; see its state with \`sluice jobs describe ${name} --http ${s.http.address}\``
         : '';
-    throw new CliError(`Cannot ${action} job '${name}': ${error.message} (HTTP ${error.status})${hint}`);
+    // The API's own messages already name the action ("Cannot stop job 'x': it is idle").
+    const what = error.message.startsWith('Cannot ')
+      ? error.message
+      : `Cannot ${action} job '${name}': ${error.message}`;
+    throw new CliError(`${what} (HTTP ${error.status})${hint}`);
   }
 }
 
