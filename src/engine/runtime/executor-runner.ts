@@ -1,6 +1,7 @@
 // Runs an executor's loop and applies the coordinator's commands between rounds, never in the
 // middle of one (a commit or a new micro-batch must not interleave with a round's awaits). The
 // same runner drives the in-thread executor and each worker thread's.
+import { EngineError } from '../engine-error.ts';
 import type { Executor } from './executor.ts';
 
 export class ExecutorRunner {
@@ -21,6 +22,15 @@ export class ExecutorRunner {
 
   /** Runs `fn` between two rounds and resolves with its result. */
   command<T>(fn: () => T | Promise<T>): Promise<T> {
+    // A stopped loop runs nothing more: the command fails instead of waiting forever (a commit
+    // sent to an executor that was terminated as a crash would be).
+    if (this.#stopped)
+      return Promise.reject(
+        new EngineError(
+          'executor_failed',
+          `Executor ${this.#executor.index} has stopped: it cannot run a command`,
+        ),
+      );
     return new Promise<T>((resolve, reject) => {
       this.#commands.push(async () => {
         try {
