@@ -15,13 +15,14 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     io.stdout.write(help());
     return name === undefined ? 2 : 0;
   }
-  const command = commands.find((c) => c.name === name);
-  if (command === undefined) {
+  const entry = commands.find((c) => c.name === name);
+  if (entry === undefined) {
     io.stderr.write(
       `sluice: unknown command '${name}'. Known commands: ${commands.map((c) => c.name).join(', ')}\n`,
     );
     return 2;
   }
+  const command = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     io.stdout.write(command.usage.endsWith('\n') ? command.usage : `${command.usage}\n`);
     return 0;
