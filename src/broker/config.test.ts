@@ -53,6 +53,18 @@ describe('broker configuration', () => {
     assert.deepEqual(propertiesFromEnv({ SLUICE_NUM_PARTITIONS: '3', HOME: '/x' }), {
       'num.partitions': '3',
     });
+  });
+
+  it('leaves the SLUICE_* variables of the client commands and tests to them', () => {
+    const env = {
+      SLUICE_BOOTSTRAP: '127.0.0.1:9092',
+      SLUICE_HTTP: '127.0.0.1:8080',
+      SLUICE_CLIENT_TARGET: 'sluice',
+      SLUICE_KAFKA_TESTS: '1',
+      SLUICE_LOG_LEVEL: 'warn',
+    };
+    assert.deepEqual(propertiesFromEnv(env), { 'log.level': 'warn' });
+    assert.throws(() => resolveBrokerConfig(propertiesFromEnv({ SLUICE_NUM_PARTITONS: '3' })), /partitons/);
     assert.throws(() => parseProperties('=oops', 'f.properties'), /f.properties line 1/);
   });
 

@@ -76,10 +76,30 @@ export function parseProperties(text: string, source: string): Record<string, st
 }
 
 /** SLUICE_FOO_BAR=x becomes foo.bar=x. */
+/**
+ * SLUICE_* variables that belong to Sluice's other tools (the client commands, tests and
+ * benchmarks), not to the broker: a shell that exports them for `sluice topics` must still be
+ * able to run `sluice broker`. Everything else under SLUICE_ is a broker property and is
+ * validated as one, so a misspelt setting still fails loudly.
+ */
+const NOT_BROKER_ENV = new Set(['SLUICE_BOOTSTRAP', 'SLUICE_HTTP', 'SLUICE_CACHE']);
+const NOT_BROKER_ENV_PREFIXES = [
+  'SLUICE_CLIENT_',
+  'SLUICE_KAFKA_',
+  'SLUICE_FUZZ_',
+  'SLUICE_SIM_',
+  'SLUICE_TEST_',
+];
+
+export function isBrokerEnvName(name: string): boolean {
+  if (!name.startsWith('SLUICE_') || NOT_BROKER_ENV.has(name)) return false;
+  return !NOT_BROKER_ENV_PREFIXES.some((prefix) => name.startsWith(prefix));
+}
+
 export function propertiesFromEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(env)) {
-    if (!name.startsWith('SLUICE_') || value === undefined) continue;
+    if (!isBrokerEnvName(name) || value === undefined) continue;
     out[name.slice('SLUICE_'.length).toLowerCase().replaceAll('_', '.')] = value;
   }
   return out;
