@@ -99,7 +99,7 @@ function neverConsumed(
  * checks quadratic (tens of seconds of CPU) on the event loop the in-process broker shares,
  * which then answered heartbeats and commits so late that the members' sessions timed out.
  */
-function coverage(
+export function coverage(
   members: readonly MemberState[],
   from: readonly bigint[],
   to: readonly bigint[],
