@@ -1,23 +1,34 @@
-// `sluice nexmark`: generate Nexmark events to a JSON-lines file, or run one query over such a
-// file with the local engine runtime.
+// `sluice nexmark`: generate Nexmark events to a JSON-lines file or to a topic, or run one query
+// over such a file with the local engine runtime (topic to topic: examples/nexmark/topic-job.ts
+// with `sluice run`).
 
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { generateEvents } from '../../../examples/nexmark/generator.ts';
+import { produceNexmarkEvents } from '../../../examples/nexmark/produce-events.ts';
 import { queryNames, runNexmarkFile } from '../../../examples/nexmark/queries.ts';
 import { CliError, type CliIo, type Command } from '../command.ts';
 
 const usage = `Usage:
   sluice nexmark --query <q> --input <events.jsonl> --output <results.jsonl>
   sluice nexmark generate --output <events.jsonl> [--events N] [--rate EVENTS_PER_S] [--seed N] [--out-of-order-ms MS]
+  sluice nexmark generate --bootstrap HOST:PORT --topic T [--partitions N] [--events N] [--rate ..] [--seed N]
 
 Queries: ${queryNames().join(', ')}. Event time is each event's dateTime; watermarks allow 5 s of
-out-of-orderness; at the end of the input every window closes.`;
+out-of-orderness; at the end of the input every window closes. A query from topic to topic:
+  sluice run examples/nexmark/topic-job.ts --bootstrap HOST:PORT \\
+    --params '{"query":"q5","input":"nexmark","output":"nexmark-q5"}'`;
 
 async function generate(values: Record<string, string | undefined>, io: CliIo): Promise<number> {
   const output = values.output;
-  if (output === undefined) throw new CliError('generate needs --output <events.jsonl>', 2);
+  const { bootstrap, topic } = values;
+  if ((bootstrap === undefined) !== (topic === undefined))
+    throw new CliError('generate to a topic needs both --bootstrap and --topic', 2);
+  if (output === undefined && topic === undefined)
+    throw new CliError('generate needs --output <events.jsonl>, or --bootstrap and --topic', 2);
+  if (output !== undefined && topic !== undefined)
+    throw new CliError('generate writes to --output or to --topic, not both', 2);
   const number = (name: string, fallback: number) => {
     const text = values[name];
     const n = text === undefined ? fallback : Number(text);
@@ -33,6 +44,14 @@ async function generate(values: Record<string, string | undefined>, io: CliIo): 
   };
   if (options.outOfOrderMs > 5000)
     throw new CliError(`--out-of-order-ms must be at most 5000, got ${options.outOfOrderMs}`, 2);
+  if (output === undefined) {
+    const partitions = number('partitions', 1);
+    if (!(Number.isInteger(partitions) && partitions >= 1))
+      throw new CliError(`--partitions must be an integer >= 1, got '${values.partitions}'`, 2);
+    const sent = await produceNexmarkEvents({ ...options, bootstrap: bootstrap!, topic: topic!, partitions });
+    io.stdout.write(`wrote ${sent} events to topic '${topic}' at ${bootstrap}\n`);
+    return 0;
+  }
   const out = createWriteStream(output);
   let chunk = '';
   for (const event of generateEvents(options)) {
@@ -63,6 +82,9 @@ export const nexmarkCommand: Command = {
           rate: { type: 'string' },
           seed: { type: 'string' },
           'out-of-order-ms': { type: 'string' },
+          bootstrap: { type: 'string' },
+          topic: { type: 'string' },
+          partitions: { type: 'string' },
         },
       });
     let parsed: ReturnType<typeof parse>;

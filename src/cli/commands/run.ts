@@ -1,9 +1,11 @@
 // `sluice run path/to/job.ts`: runs a job module (a module exporting `job(params)`) with the
 // engine: on worker threads (one per core by default), resuming from --checkpoint-dir if it
 // holds a checkpoint. Ctrl-C stops an unbounded job after its current step; the last completed
-// checkpoint is what a later run resumes from.
+// checkpoint is what a later run resumes from. Topic sources and sinks use --bootstrap (any Kafka
+// cluster) or --embedded (a broker started in this process, read and written without TCP).
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
+import type { LogOption } from '../../connectors/resolve-log.ts';
 import { parseTriggerArgument } from '../../engine/controller/trigger.ts';
 import { EngineError } from '../../engine/engine-error.ts';
 import type { OutputMode } from '../../engine/operators/operator.ts';
@@ -14,6 +16,7 @@ const usage = `Usage:
   sluice run <job.ts> [--parallelism N] [--executors N] [--checkpoint-dir DIR]
                       [--trigger T] [--output-mode append|update|complete]
                       [--params JSON] [--export NAME]
+                      [--bootstrap HOST:PORT | --embedded [--data-dir DIR]]
 
   <job.ts>            a module exporting a function job(params) that returns a Job
   --parallelism N     tasks per stage after a shuffle, and worker threads (default: cores)
@@ -22,7 +25,10 @@ const usage = `Usage:
   --trigger T         continuous[:INTERVAL] (default continuous:1 second),
                       processing-time:INTERVAL, once, available-now[:RECORDS]
   --params JSON       passed to job(params)
-  --export NAME       the factory's export name (default: job)`;
+  --export NAME       the factory's export name (default: job)
+  --bootstrap H:P     the Kafka cluster topic sources and sinks use (Sluice or Apache Kafka)
+  --embedded          start a broker in this process for them (data in --data-dir, default a
+                      temporary directory); worker threads reach it over loopback TCP`;
 
 function positiveInt(text: string | undefined, name: string): number | undefined {
   if (text === undefined) return undefined;
@@ -50,6 +56,9 @@ export const runCommand: Command = {
           'output-mode': { type: 'string' },
           params: { type: 'string' },
           export: { type: 'string' },
+          bootstrap: { type: 'string' },
+          embedded: { type: 'boolean' },
+          'data-dir': { type: 'string' },
         },
       });
     }
@@ -73,6 +82,20 @@ export const runCommand: Command = {
     } catch (error) {
       throw new CliError(`--params is not JSON: ${(error as Error).message}`, 2);
     }
+    if (values.bootstrap !== undefined && values.embedded === true)
+      throw new CliError('give --bootstrap or --embedded, not both', 2);
+    if (values['data-dir'] !== undefined && values.embedded !== true)
+      throw new CliError('--data-dir is for --embedded', 2);
+    const broker =
+      values.embedded === true
+        ? await (await import('../../broker/broker.ts')).startBroker(
+            values['data-dir'] === undefined ? {} : { dataDir: values['data-dir'] },
+          )
+        : null;
+    const log: LogOption | undefined =
+      broker ?? (values.bootstrap === undefined ? undefined : { bootstrap: values.bootstrap });
+    if (broker !== null)
+      io.stderr.write(`embedded broker at ${broker.bootstrap} (data in ${broker.dataDir})\n`);
     try {
       const started = performance.now();
       const running = await startJob(
@@ -83,6 +106,7 @@ export const runCommand: Command = {
           ...(values['checkpoint-dir'] === undefined ? {} : { checkpointDir: values['checkpoint-dir'] }),
           ...(values.trigger === undefined ? {} : { trigger: parseTriggerArgument(values.trigger) }),
           ...(mode === undefined ? {} : { outputMode: mode as OutputMode }),
+          ...(log === undefined ? {} : { log }),
         },
       );
       io.stderr.write(`running on ${running.executors} executor(s):\n${running.plan}\n`);
@@ -103,6 +127,8 @@ export const runCommand: Command = {
     } catch (error) {
       if (error instanceof EngineError) throw new CliError(error.message, 1);
       throw error;
+    } finally {
+      await broker?.close();
     }
   },
 };
