@@ -17,6 +17,16 @@ describe(`Admin against ${targetName()}`, { skip: targetSkipReason() }, () => {
     await target?.stop();
   });
 
+  async function describeUntil(names: string[], want: Record<string, string>) {
+    let configs = await admin.describeConfigs('topic', 'orders', names);
+    for (let attempt = 0; attempt < 50; attempt++) {
+      if (Object.entries(want).every(([k, v]) => configs.find((c) => c.name === k)?.value === v)) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      configs = await admin.describeConfigs('topic', 'orders', names);
+    }
+    return configs;
+  }
+
   it('creates, describes, reconfigures, grows, trims and deletes a topic', async () => {
     await admin.createTopics([{ topic: 'orders', partitions: 2, configs: { 'retention.ms': '3600000' } }]);
     assert.ok((await admin.listTopics()).includes('orders'));
@@ -31,11 +41,16 @@ describe(`Admin against ${targetName()}`, { skip: targetSkipReason() }, () => {
       { name: 'retention.ms', value: '7200000' },
       { name: 'cleanup.policy', value: 'compact' },
     ]);
-    const altered = await admin.describeConfigs('topic', 'orders', ['retention.ms', 'cleanup.policy']);
+    // Kafka applies a topic's new configs through its metadata log: a describe right after the
+    // alter may still show the old values, so read until the change shows (bounded).
+    const altered = await describeUntil(['retention.ms', 'cleanup.policy'], {
+      'retention.ms': '7200000',
+      'cleanup.policy': 'compact',
+    });
     assert.equal(altered.find((c) => c.name === 'retention.ms')?.value, '7200000');
     assert.equal(altered.find((c) => c.name === 'cleanup.policy')?.value, 'compact');
     await admin.alterConfigs('topic', 'orders', [{ name: 'cleanup.policy', op: 'delete' }]);
-    const reset = await admin.describeConfigs('topic', 'orders', ['cleanup.policy']);
+    const reset = await describeUntil(['cleanup.policy'], { 'cleanup.policy': 'delete' });
     assert.equal(reset[0]?.value, 'delete');
 
     const producer = new Producer({ bootstrap: target.bootstrap });
