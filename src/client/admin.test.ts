@@ -67,7 +67,11 @@ describe(`Admin against ${targetName()}`, { skip: targetSkipReason() }, () => {
     const [described] = await admin.describeTopics(['orders'], { offsets: true });
     assert.equal(described?.partitions.length, 2);
     assert.equal(described?.partitions[0]?.earliestOffset, 0n);
-    assert.equal(described?.partitions[0]?.latestOffset, 10n);
+    assert.equal(
+      described?.partitions[0]?.latestOffset,
+      10n,
+      JSON.stringify(described?.partitions, (_k, v) => (typeof v === 'bigint' ? String(v) : v)),
+    );
     assert.equal(described?.partitions[1]?.latestOffset, 0n);
     const [byTime] = await admin.listOffsets([
       { topic: 'orders', partition: 0, spec: { timestamp: before + 3500 } },
