@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { runSimulation } from './simulation.ts';
 
-const seeds = Number(process.env.SLUICE_SIM_SEEDS ?? 1000);
+const seeds = Number(process.env.SLUICE_SIM_SEEDS ?? 2000);
 const firstSeed = Number(process.env.SLUICE_SIM_SEED ?? 1);
 
 describe('storage simulation', () => {
