@@ -2,19 +2,23 @@
 // order the requests arrived (Kafka clients match responses by order as well as correlation id,
 // so a long-polling Fetch holds back the responses behind it). Reading stops while the connection
 // has inFlightRequestsPerConnectionMax unanswered requests or too many unsent response bytes;
-// that is the broker's back-pressure. This object alone owns the socket and the response queue.
+// that is the broker's back-pressure. A request answered with closeConnection (a failed Produce
+// with acks=0) closes the connection once the responses before it are written, as Kafka does;
+// requests after it go unanswered. This object alone owns the socket and the response queue.
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { brokerLimits, protocolLimits } from '../limits.ts';
 import type { Principal } from './authorizer.ts';
 import { FrameError, FrameReader } from './frame-reader.ts';
-import type { ConnectionInfo } from './handler.ts';
+import { type ConnectionInfo, closeConnection } from './handler.ts';
 import { MalformedRequestError, type RequestDispatcher, type RequestSource } from './request-dispatcher.ts';
 
 interface PendingResponse {
   done: boolean;
   /** Null once done when the request gets no response (Produce acks=0). */
   chunks: Buffer[] | null;
+  /** Set once done when the connection closes after the responses before this one. */
+  close: boolean;
 }
 
 export interface ConnectionLimits {
@@ -124,12 +128,13 @@ export class Connection implements RequestSource {
   }
 
   #start(frame: Buffer): void {
-    const pending: PendingResponse = { done: false, chunks: null };
+    const pending: PendingResponse = { done: false, chunks: null, close: false };
     this.#pending.push(pending);
     this.#dispatcher.dispatch(frame, this).then(
       (chunks) => {
         pending.done = true;
-        pending.chunks = chunks;
+        if (chunks === closeConnection) pending.close = true;
+        else pending.chunks = chunks;
         this.#flush();
       },
       (error: unknown) => {
@@ -149,6 +154,10 @@ export class Connection implements RequestSource {
     // Bounded by the queue length, which the in-flight limit bounds.
     while (this.#pending[0]?.done === true) {
       const head = this.#pending.shift();
+      if (head?.close === true) {
+        this.#closeAfterWrites();
+        break;
+      }
       if (head?.chunks != null) for (const chunk of head.chunks) this.#socket.write(chunk);
     }
     this.#socket.uncork();
@@ -158,6 +167,22 @@ export class Connection implements RequestSource {
 
   #endIfDrained(): void {
     if (this.#pending.length === 0 && !this.#socket.destroyed) this.#socket.end();
+  }
+
+  /**
+   * Closes the connection after what is already written: no more reads, the requests still in
+   * flight end their waits and are dropped, and the socket is destroyed once its writes flush.
+   */
+  #closeAfterWrites(): void {
+    this.log.info(
+      { dropped: this.#pending.length },
+      'Closing connection: a request was answered by closing it',
+    );
+    this.#pending.length = 0;
+    this.#draining = true;
+    this.#socket.pause();
+    this.#abort.abort();
+    this.#socket.end(() => this.#socket.destroy());
   }
 
   #terminate(reason: string, level: 'debug' | 'warn' | 'error'): void {

@@ -20,6 +20,14 @@ export interface ConnectionInfo {
   readonly localPort: number;
 }
 
+/**
+ * What a handler returns when its answer is to close the connection rather than respond: a
+ * Produce with acks=0 that fails gets no response, so, as in Kafka, closing is how the producer
+ * learns of the failure (it reconnects and refreshes its metadata).
+ */
+export const closeConnection: unique symbol = Symbol('closeConnection');
+export type CloseConnection = typeof closeConnection;
+
 /** Everything a handler may use while serving one request. */
 export interface RequestContext {
   readonly connection: ConnectionInfo;
@@ -42,14 +50,20 @@ export interface Handler<Request, Response> {
   readonly maxVersion: number;
   decode(r: Reader, version: number): Request;
   encode(w: Writer, version: number, response: Response): void;
-  /** The response, or null when the protocol sends none (Produce with acks=0). */
-  handle(ctx: RequestContext, request: Request): Response | null | Promise<Response | null>;
+  /**
+   * The response, null when the protocol sends none (Produce with acks=0), or closeConnection
+   * (a failed Produce with acks=0).
+   */
+  handle(
+    ctx: RequestContext,
+    request: Request,
+  ): Response | null | CloseConnection | Promise<Response | null | CloseConnection>;
   /**
    * A response that answers every part of `request` with `errorCode`, valid for ctx.apiVersion.
    * Used when handle() throws, so a bug costs one request an error rather than the connection.
-   * Null only for requests that never get a response (Produce with acks=0).
+   * closeConnection only for requests that never get a response (Produce with acks=0).
    */
-  errorResponse(ctx: RequestContext, request: Request, errorCode: number): Response | null;
+  errorResponse(ctx: RequestContext, request: Request, errorCode: number): Response | CloseConnection;
 }
 
 /** A handler with its request and response types erased, as the registry and server hold it. */
@@ -63,8 +77,11 @@ export interface HandlerDefinition<Request, Response> {
   readonly maxVersion?: number;
   decode(r: Reader, version: number): Request;
   encode(w: Writer, version: number, response: Response): void;
-  handle(ctx: RequestContext, request: Request): Response | null | Promise<Response | null>;
-  errorResponse(ctx: RequestContext, request: Request, errorCode: number): Response | null;
+  handle(
+    ctx: RequestContext,
+    request: Request,
+  ): Response | null | CloseConnection | Promise<Response | null | CloseConnection>;
+  errorResponse(ctx: RequestContext, request: Request, errorCode: number): Response | CloseConnection;
 }
 
 /** Checks a handler's version range against the descriptors and erases its types for the registry. */

@@ -18,7 +18,13 @@ import { encodeResponseHeader } from '../protocol/generated/response-header.ts';
 import { Writer } from '../protocol/writer.ts';
 import type { Authorizer, Principal } from './authorizer.ts';
 import { errorCodeFor } from './error-code-for.ts';
-import type { AnyHandler, ConnectionInfo, RequestContext } from './handler.ts';
+import {
+  type AnyHandler,
+  type CloseConnection,
+  type ConnectionInfo,
+  closeConnection,
+  type RequestContext,
+} from './handler.ts';
 import { unsupportedApiVersions } from './handlers/18-api-versions.ts';
 import type { BrokerServices } from './services.ts';
 
@@ -51,13 +57,16 @@ export class RequestDispatcher {
     this.#observer = observer;
   }
 
-  /** The size-prefixed response chunks, or null when the request gets no response. */
-  async dispatch(frame: Buffer, source: RequestSource): Promise<Buffer[] | null> {
+  /**
+   * The size-prefixed response chunks, null when the request gets no response, or
+   * closeConnection when the connection must close once the responses before it are sent.
+   */
+  async dispatch(frame: Buffer, source: RequestSource): Promise<Buffer[] | null | CloseConnection> {
     const envelope = this.#envelope(frame);
     const startedMs = performance.now();
     const chunks = await this.#answer(envelope, source);
     let responseBytes = 0;
-    for (const chunk of chunks ?? []) responseBytes += chunk.length;
+    if (chunks !== closeConnection) for (const chunk of chunks ?? []) responseBytes += chunk.length;
     this.#observer?.requestAnswered(
       envelope.api.name,
       performance.now() - startedMs,
@@ -67,7 +76,10 @@ export class RequestDispatcher {
     return chunks;
   }
 
-  async #answer(envelope: RequestEnvelope, source: RequestSource): Promise<Buffer[] | null> {
+  async #answer(
+    envelope: RequestEnvelope,
+    source: RequestSource,
+  ): Promise<Buffer[] | null | CloseConnection> {
     const { api, apiVersion, header } = envelope;
     const handler = this.#services.handlers.get(api.apiKey);
     if (handler === undefined)
@@ -88,7 +100,7 @@ export class RequestDispatcher {
       ctx.log.error({ err: error, errorCode: errorName(code) }, `${api.name} handler failed`);
       response = handler.errorResponse(ctx, request, code);
     }
-    if (response === null) return null;
+    if (response === null || response === closeConnection) return response;
     return this.#encode(handler, ctx, request, response);
   }
 
@@ -131,7 +143,12 @@ export class RequestDispatcher {
     };
   }
 
-  #encode(handler: AnyHandler, ctx: RequestContext, request: unknown, response: unknown): Buffer[] | null {
+  #encode(
+    handler: AnyHandler,
+    ctx: RequestContext,
+    request: unknown,
+    response: unknown,
+  ): Buffer[] | CloseConnection {
     try {
       return frameOf(ctx.apiVersion, ctx.header.correlationId, handler, response);
     } catch (error) {
@@ -139,7 +156,7 @@ export class RequestDispatcher {
       // than leave the client waiting on this correlation id forever.
       ctx.log.error({ err: error }, 'Cannot encode response; answering UNKNOWN_SERVER_ERROR');
       const fallback = handler.errorResponse(ctx, request, ErrorCode.unknownServerError);
-      if (fallback === null) return null;
+      if (fallback === closeConnection) return fallback;
       return frameOf(ctx.apiVersion, ctx.header.correlationId, handler, fallback);
     }
   }

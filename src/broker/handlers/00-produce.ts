@@ -1,7 +1,10 @@
 // Produce (key 0), versions 0-11. acks 0 (no response), 1 and -1; anything else is
-// INVALID_REQUIRED_ACKS for every partition. Each partition's record set is split into batches
-// and each batch checked (magic 2, layout, CRC, codec) by the records module before storage
-// sees it; a bad batch fails only its partition, with the batch index in recordErrors (v8+).
+// INVALID_REQUIRED_ACKS for every partition. With acks=0 a failure of any partition closes the
+// connection (after the responses before it), as Kafka does: it is the only way that producer
+// learns of the failure, and it reconnects and refreshes its metadata. Each partition's record
+// set is split into batches and each batch checked (magic 2, layout, CRC, codec) by the records
+// module before storage sees it; a bad batch fails only its partition, with the batch index in
+// recordErrors (v8+).
 // Batches over the topic's max.message.bytes are MESSAGE_TOO_LARGE. Storage patches offsets
 // (and LogAppendTime when the topic uses it). An append resolves once written, and once fsynced
 // when the topic's flush.messages is reached (flush.ms is the background flusher's), so acks=1
@@ -30,7 +33,7 @@ import { batchAttributes, batchOffsets } from '../../protocol/records/batch-head
 import { validateRecordBatch } from '../../protocol/records/record-batch.ts';
 import { splitBatches } from '../../protocol/records/split-batches.ts';
 import { errorCodeFor } from '../error-code-for.ts';
-import { defineHandler, type RequestContext } from '../handler.ts';
+import { closeConnection, defineHandler, type RequestContext } from '../handler.ts';
 
 const ERROR_MESSAGE_MIN_VERSION = 8;
 
@@ -195,13 +198,16 @@ export const handler = defineHandler<ProduceRequest, ProduceResponse>({
       const failures = response.responses.flatMap((t) =>
         t.partitionResponses.filter((p) => p.errorCode !== 0),
       );
-      if (failures.length > 0)
-        ctx.log.warn({ failures: failures.length }, 'acks=0 produce had failed partitions');
-      return null;
+      if (failures.length === 0) return null;
+      ctx.log.info(
+        { failures: failures.length },
+        'acks=0 produce had failed partitions; closing the connection',
+      );
+      return closeConnection;
     }
     return versioned(ctx, response);
   },
   errorResponse(ctx, request, errorCode) {
-    return request.acks === 0 ? null : versioned(ctx, everyPartition(request, errorCode, null));
+    return request.acks === 0 ? closeConnection : versioned(ctx, everyPartition(request, errorCode, null));
   },
 });

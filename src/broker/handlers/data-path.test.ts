@@ -167,6 +167,28 @@ describe('data path handlers over the wire', () => {
     assert.equal(response.responses[0]?.partitionResponses[0]?.errorCode, ErrorCode.unknownTopicOrPartition);
   });
 
+  it('Produce with acks=0 that succeeds sends no response and keeps the connection open', async () => {
+    await broker.services.logs.createTopic('acks0-ok', 1);
+    const producer = await WireClient.connect(broker.port);
+    const produceId = producer.send(ApiKey.Produce, 9, produce('acks0-ok', 0, await valuesBatch('a', 2), 0));
+    await producer.request(ApiKey.ApiVersions, 3, { clientSoftwareName: 'a', clientSoftwareVersion: 'b' });
+    assert.equal(producer.arrivals.includes(produceId), false);
+    assert.equal(broker.services.logs.partition('acks0-ok', 0)?.logEndOffset, 2);
+    await producer.close();
+  });
+
+  it('Produce with acks=0 that fails closes the connection after answering the requests before it', async () => {
+    const producer = await WireClient.connect(broker.port);
+    const versions = { clientSoftwareName: 'a', clientSoftwareVersion: 'b' };
+    const before = producer.request(ApiKey.ApiVersions, 3, versions);
+    producer.send(ApiKey.Produce, 9, produce('acks0-missing', 0, await valuesBatch('x', 1), 0));
+    const after = producer.request(ApiKey.ApiVersions, 3, versions);
+    await before;
+    // Rejected, not answered: the broker closed the connection before reaching it.
+    await assert.rejects(after, /connection closed/);
+    await producer.closed;
+  });
+
   it('a long-poll Fetch is woken by a produce on another connection', async () => {
     await broker.services.logs.createTopic('poll', 1);
     const started = Date.now();
