@@ -15,6 +15,7 @@ import { runJob, startJob } from '../engine/run-job.ts';
 import { countEvents, type TopicWindowedCountsParams } from '../engine/test-jobs/topic-windowed-counts.ts';
 import { embeddedLog } from './embedded/embedded-log.ts';
 import { kafkaLog } from './kafka/kafka-log.ts';
+import { apacheKafkaSkip, startApacheKafka } from './kafka/testing/apache-kafka.ts';
 import type { LogOption } from './resolve-log.ts';
 
 const module = new URL('../engine/test-jobs/topic-windowed-counts.ts', import.meta.url).href;
@@ -128,5 +129,18 @@ test('the same over TCP to a Sluice broker, on two worker threads, gives every r
   } finally {
     await log.close();
     await broker.close();
+  }
+});
+
+test('the same against Apache Kafka gives every result exactly once', {
+  skip: apacheKafkaSkip(),
+}, async () => {
+  const kafka = await startApacheKafka();
+  const log = kafkaLog({ bootstrap: kafka.bootstrap });
+  try {
+    await crashAndRestart('apache', log, { bootstrap: kafka.bootstrap }, 1);
+  } finally {
+    await log.close();
+    await kafka.stop();
   }
 });
