@@ -1,114 +1,11 @@
-// Exactly-once through the log: a windowed count from an input topic to an output topic is killed
-// between storing a checkpoint and committing its transactions (the hardest moment: the restart
-// must commit what the checkpoint sealed, by producer id and epoch, and abort everything after
-// it), restarted, and its output topic read with read_committed must equal an uninterrupted
-// run's, record for record. On the embedded broker in this thread, and over TCP to a Sluice
-// broker with two worker-thread executors.
-import assert from 'node:assert/strict';
+// Exactly-once through the log (the drill is in testing/crash-and-restart.ts): on the embedded
+// broker in this thread, and over TCP to a Sluice broker with two worker-thread executors. The
+// same against Apache Kafka is in kafka/apache-kafka.interop-test.ts.
 import { test } from 'node:test';
 import { startBroker } from '../broker/broker.ts';
-import { partitionForKey } from '../client/murmur2.ts';
-import { MemoryCheckpointStorage } from '../engine/checkpoint/memory-checkpoint-storage.ts';
-import { EngineError } from '../engine/engine-error.ts';
-import type { Log } from '../engine/log/log.ts';
-import { runJob, startJob } from '../engine/run-job.ts';
-import { countEvents, type TopicWindowedCountsParams } from '../engine/test-jobs/topic-windowed-counts.ts';
 import { embeddedLog } from './embedded/embedded-log.ts';
 import { kafkaLog } from './kafka/kafka-log.ts';
-import { apacheKafkaSkip, startApacheKafka } from './kafka/testing/apache-kafka.ts';
-import type { LogOption } from './resolve-log.ts';
-
-const module = new URL('../engine/test-jobs/topic-windowed-counts.ts', import.meta.url).href;
-const ref = (params: TopicWindowedCountsParams) => ({ module, params });
-const eventCount = 4000;
-const partitions = 2;
-
-async function produceEvents(log: Log, topic: string): Promise<void> {
-  await log.ensureTopic(topic, partitions);
-  const writer = log.transactionalWriter(`${topic}-producer`, 60_000);
-  await writer.init();
-  const byPartition = new Map<
-    number,
-    Array<{ key: Buffer; value: Buffer; headers: []; timestampMs: number }>
-  >();
-  for (const e of countEvents(eventCount)) {
-    const key = Buffer.from(e.key);
-    const p = partitionForKey(key, partitions);
-    byPartition.set(p, [
-      ...(byPartition.get(p) ?? []),
-      { key, value: Buffer.from(JSON.stringify(e.value)), headers: [], timestampMs: e.at },
-    ]);
-  }
-  for (const [p, records] of byPartition) await writer.append(topic, p, records);
-  await writer.commit();
-  await writer.close();
-}
-
-/** Every committed value of every partition, sorted (partition order is not part of the contract). */
-async function readCommitted(log: Log, topic: string): Promise<string[]> {
-  const values: string[] = [];
-  for (let p = 0; p < (await log.partitionCount(topic)); p++) {
-    const end = await log.endOffset(topic, p, true);
-    const reader = await log.openReader(topic, p, 0, { readCommitted: true, endOffset: end });
-    for (let round = 0; round < 10_000; round++) {
-      const batch = await reader.read(1000, 100);
-      for (const r of batch.records) values.push(Buffer.from(r.value!).toString());
-      if (batch.endOfLog) break;
-    }
-    await reader.close();
-  }
-  return values.sort();
-}
-
-async function crashAndRestart(name: string, log: Log, option: LogOption, executors: number): Promise<void> {
-  const input = `${name}-events`;
-  await produceEvents(log, input);
-  const options = {
-    log: option,
-    executors,
-    parallelism: partitions,
-    trigger: { availableNow: true as const, recordsPerBatch: 500 },
-  };
-  await log.ensureTopic(`${name}-expected`, partitions);
-  await log.ensureTopic(`${name}-actual`, partitions);
-  const uninterrupted = await runJob(
-    ref({ input, output: `${name}-expected`, groupId: `${name}-expected`, bounded: true }),
-    options,
-  );
-  assert.equal(uninterrupted.state, 'finished');
-  const expected = await readCommitted(log, `${name}-expected`);
-  assert.equal(expected.length, 13 * (eventCount / 100), 'one count per user and window');
-
-  const params = ref({ input, output: `${name}-actual`, groupId: `${name}-actual`, bounded: true });
-  const checkpointStorage = new MemoryCheckpointStorage();
-  let killedAt = 0;
-  const first = await startJob(params, {
-    ...options,
-    checkpointStorage,
-    // Stored, not yet committed: the kill lands between the two phases of the commit.
-    onCheckpoint: async (checkpoint) => {
-      if (checkpoint.id !== 3) return;
-      killedAt = checkpoint.id;
-      await first.terminateExecutor(0);
-    },
-  });
-  await assert.rejects(first.done, (e: unknown) => e instanceof EngineError && e.code === 'executor_failed');
-  assert.equal(killedAt, 3);
-  const partial = await readCommitted(log, `${name}-actual`);
-  assert.ok(partial.length < expected.length, `the first run stopped early (${partial.length} results)`);
-
-  const second = await runJob(params, { ...options, checkpointStorage });
-  assert.equal(second.state, 'finished');
-  assert.deepEqual(await readCommitted(log, `${name}-actual`), expected);
-  const committed = await log.committedOffsets(`${name}-actual`, input);
-  let total = 0;
-  for (let p = 0; p < partitions; p++) total += await log.endOffset(input, p, true);
-  assert.equal(
-    [...committed.values()].reduce((a, b) => a + b, 0),
-    total,
-    'the group committed the whole input',
-  );
-}
+import { crashAndRestart } from './testing/crash-and-restart.ts';
 
 test('a windowed count on the embedded broker killed between checkpoint and commit, then restarted, commits every result exactly once', async () => {
   const broker = await startBroker();
@@ -129,18 +26,5 @@ test('the same over TCP to a Sluice broker, on two worker threads, gives every r
   } finally {
     await log.close();
     await broker.close();
-  }
-});
-
-test('the same against Apache Kafka gives every result exactly once', {
-  skip: apacheKafkaSkip(),
-}, async () => {
-  const kafka = await startApacheKafka();
-  const log = kafkaLog({ bootstrap: kafka.bootstrap });
-  try {
-    await crashAndRestart('apache', log, { bootstrap: kafka.bootstrap }, 1);
-  } finally {
-    await log.close();
-    await kafka.stop();
   }
 });
