@@ -1,10 +1,43 @@
 #!/usr/bin/env node
-// Entry point of the `sluice` command. The product is TypeScript; tsx loads it directly so that
-// `npx sluice` works right after `npm ci` with no build step.
-import { register } from 'tsx/esm/api';
+// Entry point of the `sluice` command. It runs the compiled build (build/, made by `npm ci`)
+// when that is at least as new as every file under src/; otherwise it loads the TypeScript
+// sources through tsx, so an edited checkout never runs stale code.
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 
-register();
-const { main } = await import('../src/cli/main.ts');
+const root = new URL('..', import.meta.url).pathname;
+
+// Same rule as scripts/build-stamp.ts isBuildFresh() (a test keeps them equal).
+function isBuildFresh() {
+  let stampMs;
+  try {
+    stampMs = statSync(join(root, 'build', '.stamp')).mtimeMs;
+  } catch {
+    return false;
+  }
+  const stack = [join(root, 'src')];
+  while (stack.length > 0) {
+    const dir = stack.pop();
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (entry.name !== 'dist' && entry.name !== 'node_modules') stack.push(path);
+      } else if (entry.name.endsWith('.ts') && statSync(path).mtimeMs > stampMs) {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+let main;
+if (process.env.SLUICE_FROM_SOURCE !== '1' && isBuildFresh()) {
+  ({ main } = await import('../build/src/cli/main.js'));
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  ({ main } = await import('../src/cli/main.ts'));
+}
 process.exitCode = await main(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,

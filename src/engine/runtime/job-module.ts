@@ -6,6 +6,7 @@
 //   export function job(params: { input: string; output: string }): Job { ... }
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { ensureTypeScriptLoader } from '../../typescript-loader.ts';
 import type { Job } from '../dsl/job.ts';
 import { EngineError } from '../engine-error.ts';
 
@@ -31,6 +32,7 @@ export async function loadJob(ref: JobModule): Promise<Job> {
   const name = ref.exportName ?? 'job';
   let loaded: Record<string, unknown>;
   try {
+    if (/\.[cm]?tsx?$/.test(url)) await ensureTypeScriptLoader();
     loaded = (await import(url)) as Record<string, unknown>;
   } catch (error) {
     throw new EngineError(

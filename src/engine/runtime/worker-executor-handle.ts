@@ -2,6 +2,7 @@
 // gets one MessagePort per peer executor (created here, transferred), and is then driven by
 // messages. A worker that exits or throws fails the job with an error naming the executor.
 import { type MessagePort, Worker } from 'node:worker_threads';
+import { siblingModuleUrl } from '../../typescript-loader.ts';
 import { EngineError } from '../engine-error.ts';
 import type { ConsumedOffsets } from '../log/log.ts';
 import type { MetricsRegistry } from '../metrics/metrics-registry.ts';
@@ -10,7 +11,7 @@ import type { ExecutorMetrics } from './executor-metrics.ts';
 import type { TaskSnapshot } from './task-snapshot.ts';
 import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.ts';
 
-const workerUrl = new URL('./worker-main.ts', import.meta.url).href;
+const workerUrl = siblingModuleUrl('worker-main', import.meta.url);
 
 /**
  * A worker's first code registers tsx and then imports the TypeScript entry point: in Node 20 a
