@@ -57,7 +57,11 @@ test('many replacements keep the heap small and the order correct', () => {
   assert.deepEqual(fired, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
 });
 
-test('with autoRun a timer fires on its own and close() stops everything', async () => {
+test('with autoRun a timer fires on its own and close() stops everything', async (t) => {
+  // The coordinator's timer is unref'd (it must not keep a process alive), so this test holds
+  // the event loop open itself while it waits.
+  const keepAlive = setInterval(() => {}, 1000);
+  t.after(() => clearInterval(keepAlive));
   const timers = new CoordinatorTimers({ nowMs: () => Date.now() }, { autoRun: true });
   const fired = await new Promise<string>((resolve) => timers.set('x', Date.now() + 5, () => resolve('x')));
   assert.equal(fired, 'x');
