@@ -17,21 +17,39 @@ const ref = (params: TopicWindowedCountsParams) => ({ module, params });
 const eventCount = 4000;
 const partitions = 2;
 
-async function produceEvents(log: Log, topic: string): Promise<void> {
-  await log.ensureTopic(topic, partitions);
+/** A count event or any other keyed value at an event time, as the drill's producer writes it. */
+export interface TimedEvent {
+  readonly key: string;
+  readonly value: unknown;
+  readonly at: number;
+}
+
+/**
+ * Creates `topic` with `partitionCount` partitions if it does not exist and appends the events in
+ * one committed transaction, each to its key's partition (Kafka's murmur2), timestamped `at`.
+ */
+export async function produceEvents(
+  log: Log,
+  topic: string,
+  events: readonly TimedEvent[] = countEvents(eventCount),
+  partitionCount = partitions,
+): Promise<void> {
+  await log.ensureTopic(topic, partitionCount);
   const writer = log.transactionalWriter(`${topic}-producer`, 60_000);
   await writer.init();
   const byPartition = new Map<
     number,
     Array<{ key: Buffer; value: Buffer; headers: []; timestampMs: number }>
   >();
-  for (const e of countEvents(eventCount)) {
+  for (const e of events) {
     const key = Buffer.from(e.key);
-    const p = partitionForKey(key, partitions);
-    byPartition.set(p, [
-      ...(byPartition.get(p) ?? []),
-      { key, value: Buffer.from(JSON.stringify(e.value)), headers: [], timestampMs: e.at },
-    ]);
+    const p = partitionForKey(key, partitionCount);
+    let list = byPartition.get(p);
+    if (list === undefined) {
+      list = [];
+      byPartition.set(p, list);
+    }
+    list.push({ key, value: Buffer.from(JSON.stringify(e.value)), headers: [], timestampMs: e.at });
   }
   for (const [p, records] of byPartition) await writer.append(topic, p, records);
   await writer.commit();
@@ -57,7 +75,7 @@ async function settledEnd(log: Log, topic: string, p: number): Promise<number> {
  * contract). `settle` waits for finished jobs' markers; a crashed run's transaction stays open
  * until the restart, so its partial output is read without waiting.
  */
-async function readCommitted(log: Log, topic: string, settle = true): Promise<string[]> {
+export async function readCommitted(log: Log, topic: string, settle = true): Promise<string[]> {
   const values: string[] = [];
   for (let p = 0; p < (await log.partitionCount(topic)); p++) {
     const end = settle ? await settledEnd(log, topic, p) : await log.endOffset(topic, p, true);
