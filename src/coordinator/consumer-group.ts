@@ -14,6 +14,7 @@ import {
   assignmentSize,
   assignmentSubsetOf,
   assignmentToList,
+  assignmentUnion,
   emptyAssignment,
   type TopicPartitionsList,
 } from './assignment.ts';
@@ -51,6 +52,21 @@ export interface ConsumerMember {
   assigned: Assignment;
   /** Partitions the member must give up before it advances to the target epoch. */
   pendingRevocation: Assignment;
+  /**
+   * The member epoch at which each partition of `assigned` and `pendingRevocation` was given to
+   * the member (KIP-1251 assignment epochs): an OffsetCommit with an older member epoch may commit
+   * a partition the member still holds if the epoch is at least the partition's.
+   */
+  assignmentEpochs: AssignmentEpochs;
+}
+
+/** Per topic id, per partition: the member epoch the partition was assigned at. */
+export type AssignmentEpochs = ReadonlyMap<string, ReadonlyMap<number, number>>;
+
+/** A partition an OffsetCommit names: the topic by name, as the request carries it. */
+export interface CommitPartitionRef {
+  topic: string;
+  partition: number;
 }
 
 export interface ConsumerHeartbeatRequest {
@@ -247,6 +263,7 @@ export class ConsumerGroup {
       state: 'stable',
       assigned: emptyAssignment(),
       pendingRevocation: emptyAssignment(),
+      assignmentEpochs: new Map(),
     };
     this.#members.set(member.memberId, member);
     if (req.instanceId !== null) this.#staticMembers.set(req.instanceId, member.memberId);
@@ -412,6 +429,7 @@ export class ConsumerGroup {
       if (stillOwned) return;
       member.pendingRevocation = emptyAssignment();
       member.state = 'stable';
+      member.assignmentEpochs = restampedEpochs(member);
     } else if (member.state === 'stable' && member.memberEpoch === this.#assignmentEpoch) {
       return;
     }
@@ -423,6 +441,7 @@ export class ConsumerGroup {
       member.assigned = retained;
       member.pendingRevocation = revoke;
       member.state = 'unrevokedPartitions';
+      member.assignmentEpochs = restampedEpochs(member);
       return;
     }
     const others = this.#ownedByOthers(member);
@@ -441,6 +460,7 @@ export class ConsumerGroup {
     member.assigned = next;
     member.pendingRevocation = emptyAssignment();
     member.state = unreleased ? 'unreleasedPartitions' : 'stable';
+    member.assignmentEpochs = restampedEpochs(member);
   }
 
   #scheduleSession(member: ConsumerMember): void {
@@ -493,12 +513,21 @@ export class ConsumerGroup {
     return groupTimerKey(this.groupId, ...parts);
   }
 
-  /** OffsetCommit checks for a consumer group: a member commits with its current epoch. */
+  /**
+   * OffsetCommit checks for a consumer group, as Kafka 4.3+ (KIP-1251): the member's current epoch
+   * commits anything; a newer one nothing; an older one only partitions the member still holds
+   * (assigned or pending revocation) that it was given at that epoch or before. A member whose
+   * heartbeat moved it to a new epoch (say, to give it a leaver's partitions) may have a commit
+   * in flight with the epoch before: its old partitions are still its own, so the commit is not
+   * a zombie's. `partitions` null (TxnOffsetCommit, checked before its partitions are known)
+   * accepts only the current epoch. A refusal refuses the whole commit, as Kafka's does.
+   */
   validateOffsetCommit(
     memberId: string,
     memberEpoch: number,
     apiVersion: number,
     transactional: boolean,
+    partitions: readonly CommitPartitionRef[] | null,
   ): number {
     if (this.#dead) return ErrorCode.coordinatorNotAvailable;
     if (memberEpoch < 0 && this.#members.size === 0) return ErrorCode.none;
@@ -506,7 +535,15 @@ export class ConsumerGroup {
     const member = this.#members.get(memberId);
     if (member === undefined) return ErrorCode.unknownMemberId;
     if (!transactional && apiVersion < 9) return ErrorCode.unsupportedVersion;
-    return memberEpoch === member.memberEpoch ? ErrorCode.none : ErrorCode.staleMemberEpoch;
+    if (memberEpoch === member.memberEpoch) return ErrorCode.none;
+    if (memberEpoch > member.memberEpoch || partitions === null) return ErrorCode.staleMemberEpoch;
+    for (const { topic, partition } of partitions) {
+      const topicId = this.#rt.topics.byName(topic)?.id;
+      const assignedAt =
+        topicId === undefined ? undefined : member.assignmentEpochs.get(topicId)?.get(partition);
+      if (assignedAt === undefined || memberEpoch < assignedAt) return ErrorCode.staleMemberEpoch;
+    }
+    return ErrorCode.none;
   }
 
   /** OffsetFetch v9+ checks: a member id and epoch, when given, must be current. */
@@ -540,6 +577,21 @@ export class ConsumerGroup {
     this.#target.clear();
     this.#dead = true;
   }
+}
+
+/**
+ * The assignment epochs of what `member` holds now (assigned and pending revocation): a partition
+ * it already held keeps its epoch, a new one gets the member's current epoch.
+ */
+function restampedEpochs(member: ConsumerMember): AssignmentEpochs {
+  const out = new Map<string, Map<number, number>>();
+  for (const [topicId, ps] of assignmentUnion(member.assigned, member.pendingRevocation)) {
+    const before = member.assignmentEpochs.get(topicId);
+    const epochs = new Map<number, number>();
+    for (const p of ps) epochs.set(p, before?.get(p) ?? member.memberEpoch);
+    out.set(topicId, epochs);
+  }
+  return out;
 }
 
 /** Subscription regexes match whole topic names (Kafka uses RE2/J's matches()). */

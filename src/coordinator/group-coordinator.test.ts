@@ -236,3 +236,87 @@ test('close() answers parked joins with NOT_COORDINATOR so clients look for the 
   await c.close();
   assert.equal((await parked).errorCode, ErrorCode.notCoordinator);
 });
+
+test('a KIP-848 member moved to a new epoch by a leaver still commits its own partitions with the epoch before, as Kafka 4.3+ does (KIP-1251)', async () => {
+  const f = await openFixture();
+  const t = f.topics.put('t', 6);
+  const c = f.coordinator;
+  const heartbeat = (memberId: string, memberEpoch: number, owned: number[] | null) =>
+    c.consumerGroupHeartbeat(
+      'g',
+      {
+        memberId,
+        memberEpoch,
+        instanceId: null,
+        rackId: null,
+        rebalanceTimeoutMs: 5_000,
+        subscribedTopicNames: ['t'],
+        subscribedTopicRegex: null,
+        serverAssignor: null,
+        ownedTopicPartitions:
+          owned === null ? null : owned.length === 0 ? [] : [{ topicId: t.id, partitions: owned }],
+        clientId: 'c',
+        clientHost: 'h',
+      },
+      1,
+    );
+  const owned = (r: { assignment: { partitions: number[] }[] | null }) =>
+    (r.assignment ?? []).flatMap((a) => a.partitions).sort((x, y) => x - y);
+  // Three members settle on two partitions each, all at one epoch.
+  const held = new Map<string, { epoch: number; partitions: number[] }>();
+  for (const m of ['a', 'b', 'c']) {
+    const r = heartbeat(m, 0, []);
+    held.set(m, { epoch: r.memberEpoch, partitions: owned(r) });
+  }
+  for (let round = 0; round < 4; round++) {
+    for (const [m, h] of held) {
+      const r = heartbeat(m, h.epoch, h.partitions);
+      assert.equal(r.errorCode, ErrorCode.none);
+      held.set(m, { epoch: r.memberEpoch, partitions: r.assignment === null ? h.partitions : owned(r) });
+    }
+  }
+  assert.equal(c.consumerGroupDescribe(['g'])[0]?.groupState, 'Stable');
+  const a = held.get('a');
+  const leaver = held.get('c');
+  assert.ok(a !== undefined && leaver !== undefined && a.partitions.length === 2);
+  const settledEpoch = a.epoch;
+
+  // c leaves; a's next heartbeat moves it to the new epoch with some of c's partitions.
+  assert.equal(heartbeat('c', -1, null).errorCode, ErrorCode.none);
+  const moved = heartbeat('a', settledEpoch, a.partitions);
+  assert.ok(moved.memberEpoch > settledEpoch, 'a is at a new epoch');
+  const gained = owned(moved).filter((p) => !a.partitions.includes(p));
+  assert.ok(gained.length > 0 && gained.every((p) => leaver.partitions.includes(p)), 'a gained c partitions');
+
+  const commit = (partitions: number[], memberEpoch: number) =>
+    c.commitOffsets(
+      commitInput('g', Object.fromEntries(partitions.map((p) => [`t:${p}`, 9n])), {
+        memberId: 'a',
+        generationIdOrMemberEpoch: memberEpoch,
+        apiVersion: 9,
+      }),
+    );
+  const codes = (results: Awaited<ReturnType<typeof commit>>) =>
+    results.flatMap((r) => r.partitions.map((p) => p.errorCode));
+  // The commit a sent before that heartbeat's response arrived: its old partitions, old epoch.
+  assert.deepEqual(codes(await commit(a.partitions, settledEpoch)), [ErrorCode.none, ErrorCode.none]);
+  // A partition given at the new epoch cannot be committed with an older one: the whole commit fails.
+  assert.deepEqual(codes(await commit([...a.partitions, gained[0] ?? -1], settledEpoch)), [
+    ErrorCode.staleMemberEpoch,
+    ErrorCode.staleMemberEpoch,
+    ErrorCode.staleMemberEpoch,
+  ]);
+  // Partitions a never held, an epoch older than their assignment, or an epoch from the future.
+  const foreign = held.get('b')?.partitions ?? [];
+  assert.deepEqual(codes(await commit(foreign.slice(0, 1), settledEpoch)), [ErrorCode.staleMemberEpoch]);
+  assert.deepEqual(codes(await commit(a.partitions.slice(0, 1), 0)), [ErrorCode.staleMemberEpoch]);
+  assert.deepEqual(codes(await commit(a.partitions.slice(0, 1), moved.memberEpoch + 1)), [
+    ErrorCode.staleMemberEpoch,
+  ]);
+  // The current epoch commits everything a holds.
+  assert.deepEqual(
+    codes(await commit(owned(moved), moved.memberEpoch)),
+    owned(moved).map(() => ErrorCode.none),
+  );
+  await c.close();
+});

@@ -555,6 +555,9 @@ export class GroupCoordinator {
             input.generationIdOrMemberEpoch,
             input.apiVersion,
             false,
+            input.topics.flatMap((t) =>
+              t.partitions.map((p) => ({ topic: t.name, partition: p.partitionIndex })),
+            ),
           );
     if (groupError !== ErrorCode.none) return all(groupError);
 
@@ -631,7 +634,7 @@ export class GroupCoordinator {
     if (group === undefined) return generationId < 0 ? ErrorCode.none : ErrorCode.illegalGeneration;
     return group.type === 'classic'
       ? group.validateOffsetCommit(memberId, groupInstanceId, generationId, true)
-      : group.validateOffsetCommit(memberId, generationId, 0, true);
+      : group.validateOffsetCommit(memberId, generationId, 0, true, null);
   }
 
   /**
