@@ -4,8 +4,9 @@
 //   - events/s per core on 2 worker-thread executors (2 generator partitions, continuous
 //     trigger with 1 s checkpoints), records crossing threads by structured clone; q5 also with
 //     v8-serialized transferred buffers, to compare the two channel encodings;
-//   - continuous-mode p50/p99 event-to-result latency in-thread, events generated in real time
-//     (event time = wall clock), 1 s checkpoints, for 20 s. A windowed result's event time is
+//   - the same events/s per core with a micro-batch trigger (processingTime '1 second');
+//   - continuous-mode and micro-batch p50/p99 event-to-result latency in-thread, events
+//     generated in real time (event time = wall clock), 1 s checkpoints or batches, for 20 s. A windowed result's event time is
 //     its window's end, so its latency includes the 5 s watermark bound; results that the end
 //     of input forces out early are not samples.
 // Run: `npm run bench -- nexmark`.
@@ -15,6 +16,7 @@ import type { NexmarkEvent } from '../examples/nexmark/model.ts';
 import { nexmarkJob } from '../examples/nexmark/queries.ts';
 import { PushSource } from '../src/engine/connector/push-source.ts';
 import type { Sink, SinkWriter } from '../src/engine/connector/sink.ts';
+import type { TriggerSpec } from '../src/engine/controller/trigger.ts';
 import { runJob } from '../src/engine/run-job.ts';
 import { LocalRuntime } from '../src/engine/runtime/local-runtime.ts';
 import type { ChannelEncoding } from '../src/engine/runtime/peer-link.ts';
@@ -68,12 +70,15 @@ async function inThreadEventsPerSecond(
   return events.length / seconds;
 }
 
-async function workerEventsPerSecondPerCore(query: string, encoding: ChannelEncoding) {
+const continuous: TriggerSpec = { continuous: '1 second' };
+const microBatch: TriggerSpec = { processingTime: '1 second' };
+
+async function workerEventsPerSecondPerCore(query: string, encoding: ChannelEncoding, trigger = continuous) {
   const executors = 2;
   const started = performance.now();
   const result = await runJob(
     { module: jobModule, params: { query, partitions: executors, events: workerEventCount } },
-    { executors, trigger: { continuous: '1 second' }, channelEncoding: encoding },
+    { executors, trigger, channelEncoding: encoding },
   );
   const seconds = (performance.now() - started) / 1000;
   const out = result.metrics.operators
@@ -83,7 +88,7 @@ async function workerEventsPerSecondPerCore(query: string, encoding: ChannelEnco
   return workerEventCount / seconds / executors;
 }
 
-async function latency(query: string): Promise<{ p50: number; p99: number }> {
+async function latency(query: string, trigger: TriggerSpec): Promise<{ p50: number; p99: number }> {
   const durationMs = 20_000;
   const sink = new CountingSink(Date.now() + durationMs - 50);
   const source = new NexmarkGeneratorSource({
@@ -92,7 +97,7 @@ async function latency(query: string): Promise<{ p50: number; p99: number }> {
     seed: 1,
     realTime: { eventsPerSecond: 20_000, durationMs },
   });
-  await runJob(nexmarkJob(query, source, sink), { trigger: { continuous: '1 second' } });
+  await runJob(nexmarkJob(query, source, sink), { trigger });
   const sorted = sink.latenciesMs.sort((a, b) => a - b);
   if (sorted.length === 0) throw new Error(`Nexmark ${query} produced no output in the latency run`);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
@@ -122,9 +127,19 @@ export async function benchNexmark(): Promise<BenchRow[]> {
         unit: 'events/s/core',
         value: await workerEventsPerSecondPerCore(query, 'v8'),
       });
-    const { p50, p99 } = await latency(query);
-    rows.push({ name: `nexmark ${query} continuous p50`, unit: 'ms', value: p50 });
-    rows.push({ name: `nexmark ${query} continuous p99`, unit: 'ms', value: p99 });
+    rows.push({
+      name: `nexmark ${query} 2 workers micro-batch`,
+      unit: 'events/s/core',
+      value: await workerEventsPerSecondPerCore(query, 'clone', microBatch),
+    });
+    for (const [mode, trigger] of [
+      ['continuous', continuous],
+      ['micro-batch', microBatch],
+    ] as const) {
+      const { p50, p99 } = await latency(query, trigger);
+      rows.push({ name: `nexmark ${query} ${mode} p50`, unit: 'ms', value: p50 });
+      rows.push({ name: `nexmark ${query} ${mode} p99`, unit: 'ms', value: p99 });
+    }
   }
   return rows;
 }
