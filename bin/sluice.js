@@ -30,15 +30,25 @@ function isBuildFresh() {
   return true;
 }
 
+// Commands that import a user's TypeScript job module (and the engine classes it imports from
+// src/) must run from the sources too: compiled and source copies of the engine in one process
+// would be two different engines.
+function loadsJobModules(args) {
+  const [command, ...rest] = args;
+  if (command === 'run' || command === 'nexmark') return true;
+  return command === 'broker' && rest.some((a) => a === '--job' || a.startsWith('--job='));
+}
+
 let main;
-if (process.env.SLUICE_FROM_SOURCE !== '1' && isBuildFresh()) {
+const args = process.argv.slice(2);
+if (process.env.SLUICE_FROM_SOURCE !== '1' && !loadsJobModules(args) && isBuildFresh()) {
   ({ main } = await import('../build/src/cli/main.js'));
 } else {
   const { register } = await import('tsx/esm/api');
   register();
   ({ main } = await import('../src/cli/main.ts'));
 }
-process.exitCode = await main(process.argv.slice(2), {
+process.exitCode = await main(args, {
   stdout: process.stdout,
   stderr: process.stderr,
   stdin: process.stdin,
