@@ -2,33 +2,9 @@
 // Entry point of the `sluice` command. It runs the compiled build (build/, made by `npm ci`)
 // when that is at least as new as every file under src/; otherwise it loads the TypeScript
 // sources through tsx, so an edited checkout never runs stale code.
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { isBuildFresh } from './build-fresh.js';
 
 const root = new URL('..', import.meta.url).pathname;
-
-// Same rule as scripts/build-stamp.ts isBuildFresh() (a test keeps them equal).
-function isBuildFresh() {
-  let stampMs;
-  try {
-    stampMs = statSync(join(root, 'build', '.stamp')).mtimeMs;
-  } catch {
-    return false;
-  }
-  const stack = [join(root, 'src')];
-  while (stack.length > 0) {
-    const dir = stack.pop();
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) {
-        if (entry.name !== 'dist' && entry.name !== 'node_modules') stack.push(path);
-      } else if (entry.name.endsWith('.ts') && statSync(path).mtimeMs > stampMs) {
-        return false;
-      }
-    }
-  }
-  return true;
-}
 
 // Commands that import a user's TypeScript job module (and the engine classes it imports from
 // src/) must run from the sources too: compiled and source copies of the engine in one process
@@ -41,7 +17,7 @@ function loadsJobModules(args) {
 
 let main;
 const args = process.argv.slice(2);
-if (process.env.SLUICE_FROM_SOURCE !== '1' && !loadsJobModules(args) && isBuildFresh()) {
+if (process.env.SLUICE_FROM_SOURCE !== '1' && !loadsJobModules(args) && isBuildFresh(root)) {
   ({ main } = await import('../build/src/cli/main.js'));
 } else {
   const { register } = await import('tsx/esm/api');
