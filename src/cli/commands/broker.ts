@@ -2,9 +2,10 @@
 // gracefully (in-flight requests answered, logs flushed and checkpointed).
 import { readFile, stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { runBroker } from '../../broker/broker.ts';
+import { type RunningBroker, runBroker } from '../../broker/broker.ts';
 import { ConfigError, parseProperties, propertiesFromEnv, resolveBrokerConfig } from '../../broker/config.ts';
 import { createLogger } from '../../broker/logger.ts';
+import type { RunJobOptions } from '../../engine/run-job.ts';
 import { brokerLimits } from '../../limits.ts';
 import { JobRegistry } from '../../observability/job-registry.ts';
 import { moduleJob } from '../../observability/module-job.ts';
@@ -115,10 +116,18 @@ async function run(args: string[], io: CliIo): Promise<number> {
   }
   const logger = createLogger({ level: config.logLevel, format: config.logFormat, stream: io.stderr });
   const jobs = new JobRegistry();
+  // Jobs read and write this broker's own log; it exists only once runBroker returns, and a job
+  // can only be started (from the dashboard) after that.
+  let running: RunningBroker | null = null;
+  const runOptions = (): RunJobOptions => {
+    if (running === null) throw new CliError('the broker has not started yet', 1);
+    return { log: running };
+  };
   for (const module of Array.isArray(values.job) ? values.job : []) {
-    if (typeof module === 'string') jobs.define(moduleJob(module));
+    if (typeof module === 'string') jobs.define(moduleJob(module, { runOptions }));
   }
   const broker = await runBroker(config, { logger, jobs });
+  running = broker;
   if (broker.http !== null) io.stdout.write(`Sluice dashboard: ${broker.http.url}\n`);
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
