@@ -6,10 +6,14 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
+import { embeddedLog } from '../../connectors/embedded/embedded-log.ts';
 import { httpLimits } from '../../limits.ts';
 import type { BrokerObservability } from '../../observability/broker-observability.ts';
 import type { ApiContext } from './api/api-context.ts';
+import { handleAppsRequest, isAppsPath } from './api/apps-api.ts';
 import { requirePartition } from './api/messages-api.ts';
+import { AppsReadModels } from './apps/apps-read-models.ts';
+import { appsLimits } from './apps/limits.ts';
 import { HttpError } from './http-error.ts';
 import { runLiveTail } from './live-tail.ts';
 import { matchRoute } from './routes.ts';
@@ -55,6 +59,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     socket.once('close', () => sockets.delete(socket));
   });
   const unsubscribe = sampler.onSample((sample) => events.broadcast('samples', 'sample', sample));
+  // The apps pages' read models, created when an apps page first asks (see apps-read-models.ts).
+  let apps: AppsReadModels | null = null;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -92,6 +98,16 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     const services = observability.services;
     if (services === null) throw new HttpError(503, 'The broker is starting; try again shortly');
     const ctx: ApiContext = { services, observability, sampler, startedAtMs };
+    if (isAppsPath(url.pathname)) {
+      if (apps === null) {
+        apps = new AppsReadModels(embeddedLog({ services, nodeId: services.node.nodeId }));
+        apps.start();
+      }
+      await apps.caughtUp(appsLimits.initialCatchUpWaitMs);
+      const body = handleAppsRequest(apps, events, req, res, url);
+      if (body !== null) json(res, 200, body);
+      return;
+    }
     if (url.pathname === '/events/samples') {
       const client = events.open(req, res, 'samples');
       client.send('history', sampler.history);
@@ -138,12 +154,14 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     url: `http://${shownHost}:${bound.port}/`,
     sampler,
     events,
-    close: () =>
-      closeServer(server, sockets, () => {
+    close: async () => {
+      await closeServer(server, sockets, () => {
         unsubscribe();
         sampler.stop();
         events.closeAll();
-      }),
+      });
+      await apps?.close();
+    },
   };
 }
 
