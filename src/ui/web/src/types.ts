@@ -165,3 +165,131 @@ export interface JobView {
     finished: boolean;
   }[];
 }
+
+// The apps pages (src/ui/server/api/apps-api.ts). Record shapes follow src/apps/*/records.ts.
+export interface AppTopicStatus {
+  topic: string;
+  present: boolean;
+  records: number;
+  skipped: number;
+  lastError: string | null;
+}
+
+export interface AppStatus {
+  name: 'crypto' | 'sentiment';
+  running: boolean;
+  startCommand: string;
+  topics: AppTopicStatus[];
+}
+
+export interface AppsOverview {
+  apps: AppStatus[];
+}
+
+export interface MarketSummary {
+  id: string;
+  exchange: string;
+  market: string;
+  lastPrice: number;
+  changePct: number;
+  bars: number;
+  spikes: number;
+  lastBarMs: number;
+}
+
+export interface MarketSearch {
+  query: string;
+  total: number;
+  markets: MarketSummary[];
+}
+
+export interface ScoredBarRecord {
+  exchange: string;
+  market: string;
+  windowStartMs: number;
+  windowEndMs: number;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
+  trades: number;
+  vwap: number;
+  returnPct: number;
+  zScore: number;
+  volumeRatio: number;
+  probability: number;
+  spike: boolean;
+}
+
+export interface SpikeRecord extends ScoredBarRecord {
+  direction: 'up' | 'down';
+}
+
+export interface MarketBars {
+  summary: MarketSummary;
+  id: string;
+  windowStartMs: number[];
+  open: number[];
+  high: number[];
+  low: number[];
+  close: number[];
+  volume: number[];
+  probability: number[];
+  spike: boolean[];
+  spikes: SpikeRecord[];
+}
+
+export interface KeywordSummary {
+  keyword: string;
+  points: number;
+  messages: number;
+  lastMeanScore: number;
+  lastWindowMs: number;
+  alerts: number;
+}
+
+export interface SentimentPointRecord {
+  keyword: string;
+  windowStartMs: number;
+  windowEndMs: number;
+  messages: number;
+  positive: number;
+  negative: number;
+  neutral: number;
+  meanScore: number;
+}
+
+export interface KeywordTimeline {
+  keyword: string;
+  windowStartMs: number[];
+  messages: number[];
+  positive: number[];
+  negative: number[];
+  neutral: number[];
+  meanScore: number[];
+}
+
+export interface SentimentAlertRecord {
+  id: string;
+  keyword: string;
+  kind: 'negative-trend' | 'negative-message';
+  windowStartMs: number;
+  windowEndMs: number;
+  meanScore: number;
+  messages: number;
+  samples: string[];
+  summary: string;
+}
+
+export interface ScoredMessageRecord {
+  source: string;
+  channel: string;
+  user: string;
+  text: string;
+  id: string;
+  timestampMs: number;
+  keyword: string;
+  score: number;
+  label: 'positive' | 'negative' | 'neutral';
+}
