@@ -1,0 +1,386 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Trade } from '../records.ts';
+import { FeedHttpError, FeedResponseError } from './errors.ts';
+import { FakeClock } from './testing/fake-clock.ts';
+import { type FakeAnswer, startFakeExchange } from './testing/fake-exchange.ts';
+import { startTradePoller, type TradePollerOptions } from './trade-poller.ts';
+
+const t0 = 1_700_000_000_000;
+
+async function until(what: string, done: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
+/** Ids 1..n as Binance trades (ascending). */
+function binanceTrades(from: number, to: number): unknown[] {
+  const out: unknown[] = [];
+  for (let id = from; id <= to; id++) {
+    out.push({
+      id,
+      price: String(100 + (id % 7)),
+      qty: '0.1',
+      quoteQty: '10',
+      time: t0 + id,
+      isBuyerMaker: id % 2 === 0,
+      isBestMatch: true,
+    });
+  }
+  return out;
+}
+
+const binanceMarkets = {
+  symbols: [{ symbol: 'BTCUSDT', status: 'TRADING', baseAsset: 'BTC', quoteAsset: 'USDT' }],
+};
+
+function assertContiguous(trades: readonly Trade[], first: number, last: number): void {
+  const ids = trades.map((t) => Number(t.tradeId));
+  assert.equal(new Set(ids).size, ids.length, 'a trade was delivered twice');
+  assert.deepEqual(
+    [...ids].sort((a, b) => a - b),
+    Array.from({ length: last - first + 1 }, (_, i) => first + i),
+    'trades are missing',
+  );
+}
+
+function baseOptions(
+  clock: FakeClock,
+  sink: Trade[],
+  errors: Error[],
+): Omit<TradePollerOptions, 'exchanges'> {
+  return {
+    sink: (batch) => {
+      // Each batch is one market's new trades, oldest first.
+      for (let i = 1; i < batch.length; i++)
+        assert.ok((batch[i - 1] as Trade).timestampMs <= (batch[i] as Trade).timestampMs);
+      sink.push(...batch);
+    },
+    onError: (e) => errors.push(e),
+    clock,
+    pollIntervalMs: 1_000,
+  };
+}
+
+describe('startTradePoller()', () => {
+  it('follows a forward cursor (Binance fromId) page by page: every trade once, none missing', async () => {
+    let newest = 2_500;
+    const server = await startFakeExchange((url): FakeAnswer => {
+      if (url.pathname === '/api/v3/exchangeInfo') return { body: binanceMarkets };
+      const limit = Number(url.searchParams.get('limit'));
+      assert.equal(url.searchParams.get('symbol'), 'BTCUSDT');
+      let page: unknown[];
+      if (url.pathname === '/api/v3/trades') page = binanceTrades(Math.max(1, newest - limit + 1), newest);
+      else {
+        const fromId = Number(url.searchParams.get('fromId'));
+        page = binanceTrades(fromId, Math.min(newest, fromId + limit - 1));
+      }
+      // The market keeps trading between requests, until 6000 trades.
+      newest = Math.min(6_000, newest + 700);
+      return { body: page };
+    });
+    const clock = new FakeClock();
+    const got: Trade[] = [];
+    const errors: Error[] = [];
+    const poller = startTradePoller({
+      ...baseOptions(clock, got, errors),
+      exchanges: [{ exchange: 'binance', markets: ['BTC-USDT'], baseUrl: server.baseUrl }],
+    });
+    try {
+      await until('trade 6000', () => got.some((t) => t.tradeId === '6000'));
+    } finally {
+      await poller.stop();
+      await server.close();
+    }
+    assert.deepEqual(errors, []);
+    // The first poll starts from the newest page (1501..2500); from there nothing is skipped.
+    assertContiguous(got, 1_501, 6_000);
+    assert.ok(server.requests.some((u) => u.pathname === '/api/v3/historicalTrades'));
+    assert.equal(poller.stats().binance?.trades, 4_500);
+  });
+
+  it('walks a backward cursor (Coinbase after) back to the last seen trade', async () => {
+    let newest = 1_500;
+    let calls = 0;
+    const server = await startFakeExchange((url): FakeAnswer => {
+      if (url.pathname === '/products') {
+        return { body: [{ id: 'BTC-USD', base_currency: 'BTC', quote_currency: 'USD', status: 'online' }] };
+      }
+      assert.equal(url.pathname, '/products/BTC-USD/trades');
+      const limit = Number(url.searchParams.get('limit'));
+      const after = url.searchParams.get('after');
+      const top = after === null ? newest : Number(after) - 1;
+      const page = [];
+      for (let id = top; id > Math.max(0, top - limit); id--) {
+        page.push({
+          time: new Date(t0 + id).toISOString(),
+          trade_id: id,
+          price: '10.5',
+          size: '1',
+          side: 'buy',
+        });
+      }
+      // After the first poll, 2500 trades arrive at once: the next poll needs three pages.
+      if (++calls === 1) newest = 4_000;
+      return { body: page };
+    });
+    const clock = new FakeClock();
+    const got: Trade[] = [];
+    const errors: Error[] = [];
+    const poller = startTradePoller({
+      ...baseOptions(clock, got, errors),
+      exchanges: [{ exchange: 'coinbase', markets: ['BTC-USD'], baseUrl: server.baseUrl }],
+    });
+    try {
+      await until('trade 4000', () => got.some((t) => t.tradeId === '4000'));
+    } finally {
+      await poller.stop();
+      await server.close();
+    }
+    assert.deepEqual(errors, []);
+    assertContiguous(got, 501, 4_000);
+    assert.ok(
+      got.every((t) => t.side === 'sell'),
+      'maker buy means taker sell',
+    );
+    assert.equal(poller.stats().coinbase?.gaps, 0);
+  });
+
+  it('counts a gap when a latest-only endpoint (Bybit) moved on by more than a page', async () => {
+    let newest = 60;
+    let calls = 0;
+    const server = await startFakeExchange((url): FakeAnswer => {
+      if (url.pathname === '/v5/market/instruments-info') {
+        return {
+          body: {
+            retCode: 0,
+            retMsg: 'OK',
+            result: { list: [{ symbol: 'BTCUSDT', baseCoin: 'BTC', quoteCoin: 'USDT', status: 'Trading' }] },
+          },
+        };
+      }
+      const list = [];
+      for (let id = newest; id > newest - 60; id--) {
+        list.push({
+          execId: String(id),
+          symbol: 'BTCUSDT',
+          price: '1',
+          size: '1',
+          side: 'Buy',
+          time: String(t0 + id),
+        });
+      }
+      calls += 1;
+      if (calls === 1)
+        newest += 100; // more than a page: trades 61..100 are lost
+      else if (calls === 2) newest += 10;
+      return { body: { retCode: 0, retMsg: 'OK', result: { category: 'spot', list } } };
+    });
+    const clock = new FakeClock();
+    const got: Trade[] = [];
+    const errors: Error[] = [];
+    const poller = startTradePoller({
+      ...baseOptions(clock, got, errors),
+      exchanges: [{ exchange: 'bybit', markets: ['BTC-USDT'], baseUrl: server.baseUrl }],
+    });
+    try {
+      await until('trade 170', () => got.some((t) => t.tradeId === '170'));
+    } finally {
+      await poller.stop();
+      await server.close();
+    }
+    assert.deepEqual(errors, []);
+    assert.equal(poller.stats().bybit?.gaps, 1);
+    const ids = got.map((t) => Number(t.tradeId));
+    assert.equal(new Set(ids).size, ids.length);
+    assert.deepEqual(ids, [
+      ...Array.from({ length: 60 }, (_, i) => i + 1),
+      ...Array.from({ length: 70 }, (_, i) => i + 101),
+    ]);
+  });
+
+  it('backs off on 429 for Retry-After, then on 503 exponentially, then succeeds', async () => {
+    let trades = 0;
+    const server = await startFakeExchange((url): FakeAnswer => {
+      if (url.pathname === '/api/v3/exchangeInfo') return { body: binanceMarkets };
+      trades += 1;
+      if (trades === 1)
+        return {
+          status: 429,
+          body: { code: -1003, msg: 'Too many requests' },
+          headers: { 'retry-after': '7' },
+        };
+      if (trades === 2) return { status: 503, body: 'Service Unavailable' };
+      return { body: binanceTrades(1, 3) };
+    });
+    const clock = new FakeClock();
+    const got: Trade[] = [];
+    const errors: Error[] = [];
+    const poller = startTradePoller({
+      ...baseOptions(clock, got, errors),
+      exchanges: [
+        { exchange: 'binance', markets: ['BTC-USDT'], baseUrl: server.baseUrl, requestsPerSecond: 1000 },
+      ],
+    });
+    try {
+      await until('3 trades', () => got.length === 3);
+    } finally {
+      await poller.stop();
+      await server.close();
+    }
+    assert.deepEqual(errors, []);
+    const at = clock.sleeps.indexOf(7_000);
+    assert.ok(at >= 0, `no 7 s sleep in ${clock.sleeps.join(',')}`);
+    // Attempt 1 (the 503, no Retry-After): backoffMsBase * 2.
+    assert.equal(clock.sleeps[at + 1], 1_000);
+    assert.equal(poller.stats().binance?.retries, 2);
+  });
+
+  it('gives up on a 4xx at once and reports it, naming exchange, market, status and body', async () => {
+    const server = await startFakeExchange((url): FakeAnswer => {
+      if (url.pathname === '/api/v3/exchangeInfo') return { body: binanceMarkets };
+      return { status: 400, body: { code: -1121, msg: 'Invalid symbol.' } };
+    });
+    const clock = new FakeClock();
+    const errors: Error[] = [];
+    const poller = startTradePoller({
+      ...baseOptions(clock, [], errors),
+      exchanges: [{ exchange: 'binance', markets: ['BTC-USDT'], baseUrl: server.baseUrl }],
+    });
+    try {
+      await until('an error', () => errors.length > 0);
+    } finally {
+      await poller.stop();
+      await server.close();
+    }
+    const error = errors[0];
+    assert.ok(error instanceof FeedHttpError, String(error));
+    assert.match(
+      error.message,
+      /^binance BTC-USDT: GET http.*historicalTrades|^binance BTC-USDT: GET http.*trades/,
+    );
+    assert.match(error.message, /HTTP 400: .*Invalid symbol/);
+    assert.equal(poller.stats().binance?.retries, 0);
+  });
+
+  it('reports a malformed page and keeps polling; the next good page is delivered', async () => {
+    let calls = 0;
+    const server = await startFakeExchange((url): FakeAnswer => {
+      if (url.pathname === '/api/v3/exchangeInfo') return { body: binanceMarkets };
+      calls += 1;
+      if (calls === 1) return { body: [{ id: 1, price: 'oops', qty: '1', time: t0, isBuyerMaker: true }] };
+      return { body: binanceTrades(1, 2) };
+    });
+    const clock = new FakeClock();
+    const got: Trade[] = [];
+    const errors: Error[] = [];
+    const poller = startTradePoller({
+      ...baseOptions(clock, got, errors),
+      exchanges: [{ exchange: 'binance', markets: ['BTC-USDT'], baseUrl: server.baseUrl }],
+    });
+    try {
+      await until('2 trades', () => got.length === 2);
+    } finally {
+      await poller.stop();
+      await server.close();
+    }
+    assert.equal(errors.length, 1);
+    assert.ok(errors[0] instanceof FeedResponseError);
+    assert.match(errors[0].message, /^binance BTC-USDT: expected price to be a positive number, got "oops"$/);
+    assert.equal(poller.stats().binance?.errors, 1);
+  });
+
+  it('reports markets the exchange does not list and polls the others', async () => {
+    const server = await startFakeExchange((url): FakeAnswer => {
+      if (url.pathname === '/api/v3/exchangeInfo') return { body: binanceMarkets };
+      return { body: binanceTrades(1, 1) };
+    });
+    const errors: Error[] = [];
+    const got: Trade[] = [];
+    const poller = startTradePoller({
+      ...baseOptions(new FakeClock(), got, errors),
+      exchanges: [{ exchange: 'binance', markets: ['BTC-USDT', 'NOPE-USD'], baseUrl: server.baseUrl }],
+    });
+    try {
+      await poller.ready;
+      await until('1 trade', () => got.length === 1);
+    } finally {
+      await poller.stop();
+      await server.close();
+    }
+    assert.match(errors[0]?.message ?? '', /binance: no such market\(s\) NOPE-USD/);
+  });
+
+  it('bounds requests in flight over all exchanges', async () => {
+    let inFlight = 0;
+    let peak = 0;
+    const { createServer } = await import('node:http');
+    const server = createServer((req, res) => {
+      inFlight += 1;
+      peak = Math.max(peak, inFlight);
+      const body = (req.url ?? '').startsWith('/api/v3/exchangeInfo')
+        ? {
+            symbols: ['AAA', 'BBB', 'CCC', 'DDD', 'EEE', 'FFF'].map((b) => ({
+              symbol: `${b}USDT`,
+              status: 'TRADING',
+              baseAsset: b,
+              quoteAsset: 'USDT',
+            })),
+          }
+        : binanceTrades(1, 1);
+      setTimeout(() => {
+        inFlight -= 1;
+        res.end(JSON.stringify(body));
+      }, 20);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    assert.ok(address !== null && typeof address === 'object');
+    const got: Trade[] = [];
+    const poller = startTradePoller({
+      ...baseOptions(new FakeClock(), got, []),
+      inFlightRequestsMax: 2,
+      exchanges: [
+        {
+          exchange: 'binance',
+          markets: ['AAA-USDT', 'BBB-USDT', 'CCC-USDT', 'DDD-USDT', 'EEE-USDT', 'FFF-USDT'],
+          baseUrl: `http://127.0.0.1:${address.port}`,
+          requestsPerSecond: 1000,
+          burst: 100,
+        },
+      ],
+    });
+    try {
+      await until('6 markets polled', () => got.length >= 6);
+    } finally {
+      await poller.stop();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+    assert.equal(peak, 2);
+  });
+
+  it('refuses options out of range, naming the option and value', () => {
+    const sink = (): void => undefined;
+    assert.throws(
+      () =>
+        startTradePoller({
+          sink,
+          exchanges: [{ exchange: 'kraken', markets: ['BTC-USD'] }],
+          pollIntervalMs: 5,
+        }),
+      /pollIntervalMs must be between 100 and .*, got 5/,
+    );
+    assert.throws(
+      () => startTradePoller({ sink, exchanges: [] }),
+      /number of exchanges must be between 1 and 32, got 0/,
+    );
+    assert.throws(
+      () => startTradePoller({ sink, exchanges: [{ exchange: 'mtgox', markets: ['BTC-USD'] }] }),
+      /Unknown exchange 'mtgox'/,
+    );
+  });
+});
