@@ -186,3 +186,16 @@ test('records that are not SocialMessages go to the rejected topic and the job g
     );
   });
 });
+
+test('with a generator param the job reads generated messages instead of the topic, with the same counts', async () => {
+  await withBroker(async (broker, log) => {
+    const generator = { ...generatorOptions, seed: 21 };
+    await runJob(job(params({ generator: { partitions: 2, messages: 1_000, generator } })), { log: broker });
+    const truth = [0, 1].flatMap((p) => generateMessages({ ...generator, seed: 21 + p }, 500));
+    const timeline = await read<SentimentPoint>(log, 'social.sentiment');
+    assert.deepEqual(
+      new Map(timeline.map((p) => [`${p.keyword}@${p.windowStartMs}`, p.messages])),
+      truthCounts(truth),
+    );
+  });
+});
