@@ -363,6 +363,56 @@ describe('startTradePoller()', () => {
     assert.equal(peak, 2);
   });
 
+  it("spaces one exchange's requests by its rate limit, on the poller's clock", async () => {
+    const clock = new FakeClock();
+    const requestTimes: number[] = [];
+    const server = await startFakeExchange((url): FakeAnswer => {
+      requestTimes.push(clock.now());
+      if (url.pathname === '/0/public/AssetPairs') {
+        return {
+          body: {
+            error: [],
+            result: Object.fromEntries(
+              ['ETH', 'SOL', 'ADA'].map((b) => [
+                `${b}USD`,
+                { altname: `${b}USD`, wsname: `${b}/USD`, status: 'online' },
+              ]),
+            ),
+          },
+        };
+      }
+      const pair = url.searchParams.get('pair') ?? '';
+      return {
+        body: { error: [], result: { [pair]: [['1.5', '2', 1700000000.5, 's', 'l', '', 1]], last: '1' } },
+      };
+    });
+    const got: Trade[] = [];
+    const poller = startTradePoller({
+      ...baseOptions(clock, got, []),
+      exchanges: [
+        {
+          exchange: 'kraken',
+          markets: ['ETH-USD', 'SOL-USD', 'ADA-USD'],
+          baseUrl: server.baseUrl,
+          requestsPerSecond: 2,
+        },
+      ],
+    });
+    try {
+      await until('3 markets polled', () => got.length === 3 && requestTimes.length >= 6);
+    } finally {
+      await poller.stop();
+      await server.close();
+    }
+    // Virtual time only moves when the limiter sleeps, so at 2/s with a burst of 1 the i-th
+    // request (0-based) can only arrive once at least i * 500 ms have passed.
+    const start = requestTimes[0] as number;
+    for (const [i, at] of requestTimes.entries()) {
+      assert.ok(at - start >= i * 500, `request ${i} arrived ${at - start} ms after the first`);
+    }
+    assert.deepEqual(clock.sleeps.slice(0, 3), [500, 500, 500]);
+  });
+
   it('refuses options out of range, naming the option and value', () => {
     const sink = (): void => undefined;
     assert.throws(
