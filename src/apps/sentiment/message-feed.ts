@@ -34,6 +34,22 @@ export interface MessageFeedOptions {
   readonly onMessage?: (generated: GeneratedMessage) => void;
 }
 
+/**
+ * What a demo feed generates by default: three products, a quarter noise, and an Azure outage
+ * 60 s after the start that lasts 90 s and comes back every 5 minutes.
+ */
+export const defaultFeedGenerator: Omit<MessageGeneratorOptions, 'startMs'> = {
+  seed: 1,
+  keywords: ['azure', 'aws', 'gcp'],
+  noiseFraction: 0.25,
+  episodes: [
+    { keyword: 'azure', mood: 'negative', startOffsetMs: 60_000, durationMs: 90_000, everyMs: 300_000 },
+  ],
+};
+
+/** Messages per second of a demo feed: enough for the default 10-message trend rule per minute. */
+export const defaultFeedRatePerSecond = 20;
+
 export interface MessageFeedResult {
   readonly sent: number;
   readonly durationMs: number;

@@ -67,7 +67,7 @@ export const defaultSentimentTopics: SentimentJobTopics = {
 };
 
 export const defaultSentimentJobParams: SentimentJobParams = {
-  keywords: ['azure'],
+  keywords: ['azure', 'aws', 'gcp'],
   windowMs: 60_000,
   // A mean at or below -0.2 over 10+ messages: most of them clearly negative.
   trend: { minMessages: 10, meanScoreMax: -0.2, recoverMeanScoreMin: 0 },
