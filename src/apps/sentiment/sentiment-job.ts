@@ -77,7 +77,8 @@ export const defaultSentimentJobParams: SentimentJobParams = {
 };
 
 /** The module path `runJob({ module })`, worker threads and `sluice run` load the job from. */
-export const sentimentJobModule: string = new URL('./sentiment-job.ts', import.meta.url).href;
+// This file's own URL, so it stays right when the sources are compiled to .js.
+export const sentimentJobModule: string = import.meta.url;
 
 function checkParams(p: SentimentJobParams): void {
   if (
