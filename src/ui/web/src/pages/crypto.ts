@@ -46,7 +46,7 @@ export const cryptoPage: Page = (root, params) => {
     'data-testid': 'market-search',
     'aria-label': 'Search markets',
   });
-  const listInfo = h('div', { class: 'muted small-print' });
+  const listInfo = h('div', { class: 'muted small-print', 'data-testid': 'market-count' });
   const list = h('ul', { class: 'pick-list', 'data-testid': 'market-list' });
   const marketHead = h('div', { class: 'market-head', 'data-testid': 'market-head' });
   const chart = new PriceChart();
