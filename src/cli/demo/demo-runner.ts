@@ -20,6 +20,8 @@ export interface DemoFeed {
   readonly name: string;
   /** A few words of progress for the status line, e.g. `41,230 trades`. */
   progress(): string;
+  /** Settles when the feed ends by itself; a rejection ends the demo with its error. */
+  readonly done?: Promise<unknown>;
   close(): Promise<void>;
 }
 
@@ -141,10 +143,19 @@ async function untilInterruptedOrFailed(
   const status = () => statusOf(jobs.list(), feeds);
   // A job of a demo runs until stopped; one that ends by itself (failed, or its input finished)
   // ends the demo with its reason.
-  const outcome: { ended: JobStatus | null } = { ended: null };
+  const outcome: { ended: string | null } = { ended: null };
   for (const job of app.jobs) {
     void jobs.ended(job.name).then((s) => {
-      if (s.state !== 'stopped' && s.state !== 'stopping') outcome.ended ??= s;
+      if (s.state === 'stopped' || s.state === 'stopping') return;
+      outcome.ended ??=
+        s.state === 'failed'
+          ? `job '${s.name}' failed: ${s.error ?? 'no error given'}`
+          : `job '${s.name}' ended (${s.state}) while the demo was running`;
+    });
+  }
+  for (const feed of feeds) {
+    feed.done?.catch((error: unknown) => {
+      outcome.ended ??= `${feed.name} failed: ${error instanceof Error ? error.message : String(error)}`;
     });
   }
   while (!options.signal.aborted && outcome.ended === null) {
@@ -164,11 +175,7 @@ async function untilInterruptedOrFailed(
     }
   }
   line.clear();
-  const ended = outcome.ended;
-  if (ended === null) return null;
-  return ended.state === 'failed'
-    ? `job '${ended.name}' failed: ${ended.error ?? 'no error given'}`
-    : `job '${ended.name}' ended (${ended.state}) while the demo was running`;
+  return outcome.ended;
 }
 
 function statusOf(jobs: readonly JobStatus[], feeds: readonly DemoFeed[]): string {
