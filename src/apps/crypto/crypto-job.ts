@@ -10,7 +10,7 @@ import { defaultIdleTimeoutMs, Job } from '../../engine/dsl/job.ts';
 import { json } from '../../engine/serde/serdes.ts';
 import { defaultModelPath } from './default-model.ts';
 import { cryptoTopics, type ScoredBar, type Spike, type Trade } from './records.ts';
-import { type FeaturedBar, scoredBar } from './score-bars.ts';
+import { scoredBar, toSpike } from './score-bars.ts';
 import { loadSpikeModel } from './spike-model.ts';
 import { checkBarMs, detectSpikes } from './spike-pipeline.ts';
 
@@ -37,11 +37,6 @@ export interface CryptoJobParams {
 export const cryptoJobModule = new URL('./crypto-job.ts', import.meta.url).href;
 
 export const outOfOrdernessMsDefault = 2_000;
-
-export function toSpike(bar: FeaturedBar): Spike {
-  const scored: ScoredBar = scoredBar(bar);
-  return { ...scored, direction: bar.returnPct >= 0 ? 'up' : 'down' };
-}
 
 export function job(params: CryptoJobParams = {}): Job {
   const model = loadSpikeModel(params.model ?? defaultModelPath);

@@ -11,7 +11,7 @@ import {
   type MarketMemory,
   rememberBar,
 } from './features.ts';
-import type { Bar, ScoredBar } from './records.ts';
+import type { Bar, ScoredBar, Spike } from './records.ts';
 import type { SpikeModel } from './spike-model.ts';
 
 /** A scored bar with the full feature vector (training reads it; the job strips it). */
@@ -91,4 +91,10 @@ export function scoredBar(bar: FeaturedBar): ScoredBar {
     probability: bar.probability,
     spike: bar.spike,
   };
+}
+
+/** A flagged bar as an alert: its direction is the sign of its return. */
+export function toSpike(bar: FeaturedBar): Spike {
+  const scored = scoredBar(bar);
+  return { ...scored, direction: bar.returnPct >= 0 ? 'up' : 'down' };
 }

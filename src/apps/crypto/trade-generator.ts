@@ -265,10 +265,11 @@ export class TradeGenerator {
     const spec = this.#universe[m] as MarketSpec;
     const dtMs = Math.max(0, draw.timeMs - (this.#lastMs[m] ?? draw.timeMs));
     this.#lastMs[m] = draw.timeMs;
+    // The spike first: a finished one is folded into the walk before the walk steps on.
+    const { offset, direction } = this.#spikeOffset(m, draw.timeMs);
     const walk =
       (this.#logMid[m] ?? 0) + (this.#sigmaPerSqrtMs[m] ?? 0) * Math.sqrt(dtMs) * this.#random.normal();
     this.#logMid[m] = walk;
-    const { offset, direction } = this.#spikeOffset(m, draw.timeMs);
     // During a burst most takers chase the move.
     const buyShare = direction === 'up' ? 0.8 : direction === 'down' ? 0.2 : 0.5;
     const side = this.#random.next() < buyShare ? 'buy' : 'sell';
