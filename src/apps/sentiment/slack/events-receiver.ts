@@ -234,11 +234,14 @@ export function startSlackEventsReceiver(
         port: address.port,
         url: `http://${host}:${address.port}${path}`,
         stats: () => ({ ...stats }),
-        close: () =>
-          new Promise<void>((done) => {
+        close: async () => {
+          await new Promise<void>((done) => {
             server.closeAllConnections();
             server.close(() => done());
-          }),
+          });
+          // Writes that outlived their request still finish (or fail, reported) before close resolves.
+          await Promise.allSettled([...pending.values()].map((o) => o.done));
+        },
       });
     });
   });

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { SocialMessage } from '../records.ts';
 import { type FakeRequest, type FakeSlack, startFakeSlack } from './fake-slack-server.ts';
@@ -149,6 +152,36 @@ describe('Slack history poller', () => {
       assert.equal(last?.body.oldest, human(5).ts);
     } finally {
       await poller.close();
+    }
+  });
+
+  it('continues after a restart from the cursors in its state file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'slack-poller-'));
+    const stateFile = join(dir, 'cursors.json');
+    channels.set('C0RESTART', [human(1), human(2)]);
+    const got: string[] = [];
+    const options = {
+      token: 'xoxb-test-token',
+      channels: ['C0RESTART'],
+      since: 0,
+      stateFile,
+      sink: async (m: readonly SocialMessage[]) => {
+        got.push(...m.map((x) => x.text));
+      },
+      slackApiUrl: slack.url,
+      retryConfig: fastRetries,
+    };
+    try {
+      const first = await startSlackHistoryPoller(options);
+      await first.pollOnce();
+      await first.close();
+      channels.get('C0RESTART')?.push(human(3));
+      const second = await startSlackHistoryPoller(options);
+      await second.pollOnce();
+      await second.close();
+      assert.deepEqual(got, ['message 1', 'message 2', 'message 3']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 

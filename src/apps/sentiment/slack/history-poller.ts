@@ -6,6 +6,8 @@
 // a gap. A cursor moves only after the sink stored the page, so a failed write is read again.
 // Rate limits (HTTP 429 with Retry-After) are left to @slack/web-api, which waits as told and
 // retries under `retryConfig`.
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { type RetryOptions, WebClient } from '@slack/web-api';
 import { slackLimits } from './limits.ts';
 import { compareSlackTs, slackMessageToSocial } from './message-event.ts';
@@ -34,6 +36,11 @@ export interface SlackHistoryPollerOptions {
   since?: 'now' | number;
   /** Cursors kept from an earlier run, by channel id (see cursors()). */
   cursors?: Readonly<Record<string, SlackChannelCursor>>;
+  /**
+   * A JSON file the cursors are read from at start (over `cursors`) and written to after every
+   * poll round, so a restarted poller continues where it stopped instead of from `since`.
+   */
+  stateFile?: string;
   /** The web client's retry policy (rate limits and server errors). Default: 5 retries in 5 minutes. */
   retryConfig?: RetryOptions;
   pageSize?: number;
@@ -95,6 +102,27 @@ async function resolveChannels(
   });
 }
 
+async function readCursorFile(path: string): Promise<Record<string, SlackChannelCursor>> {
+  try {
+    const parsed = JSON.parse(await readFile(path, 'utf8')) as { version?: unknown; cursors?: unknown };
+    if (parsed.version !== 1 || typeof parsed.cursors !== 'object' || parsed.cursors === null)
+      throw new Error(`expected { version: 1, cursors: {...} }, got ${JSON.stringify(parsed).slice(0, 100)}`);
+    return parsed.cursors as Record<string, SlackChannelCursor>;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw new Error(`Cannot read the Slack poller's state file ${path}: ${(e as Error).message}`, {
+      cause: e,
+    });
+  }
+}
+
+/** Written to a temporary file and renamed, so a crash leaves the old or the new cursors. */
+async function writeCursorFile(path: string, cursors: Record<string, SlackChannelCursor>): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(`${path}.tmp`, JSON.stringify({ version: 1, cursors }));
+  await rename(`${path}.tmp`, path);
+}
+
 function sinceTs(since: 'now' | number): string {
   const ms = since === 'now' ? Date.now() : since;
   return (ms / 1000).toFixed(6);
@@ -123,9 +151,11 @@ export async function startSlackHistoryPoller(
   });
   const channelIds = await resolveChannels(client, options.channels, pageSize);
   const start = sinceTs(options.since ?? 'now');
+  const saved = options.stateFile === undefined ? {} : await readCursorFile(options.stateFile);
   const cursors = new Map<string, SlackChannelCursor>(
-    channelIds.map((id) => [id, { ...(options.cursors?.[id] ?? { oldest: start }) }]),
+    channelIds.map((id) => [id, { ...(saved[id] ?? options.cursors?.[id] ?? { oldest: start }) }]),
   );
+  const snapshot = () => Object.fromEntries([...cursors].map(([id, c]) => [id, { ...c }]));
 
   const pollChannel = async (channel: string) => {
     const cursor = cursors.get(channel);
@@ -180,6 +210,15 @@ export async function startSlackHistoryPoller(
           );
         }
       }
+      if (options.stateFile !== undefined) {
+        try {
+          await writeCursorFile(options.stateFile, snapshot());
+        } catch (e) {
+          options.onError?.(
+            new Error(`Saving Slack cursors to ${options.stateFile} failed: ${(e as Error).message}`),
+          );
+        }
+      }
       options.onPoll?.();
     });
     return running;
@@ -199,7 +238,7 @@ export async function startSlackHistoryPoller(
 
   return {
     channelIds,
-    cursors: () => Object.fromEntries([...cursors].map(([id, c]) => [id, { ...c }])),
+    cursors: snapshot,
     pollOnce,
     close: async () => {
       closed = true;
