@@ -19,8 +19,10 @@ test('retraining with the default seed gives the checked-in model', async () => 
     close(fresh.intercept, checkedIn.intercept),
     `intercept ${fresh.intercept} vs ${checkedIn.intercept}`,
   );
-  fresh.weights.forEach((w, i) => assert.ok(close(w, checkedIn.weights[i] ?? Number.NaN), `weight ${i}`));
-  fresh.means.forEach((m, i) => assert.ok(close(m, checkedIn.means[i] ?? Number.NaN), `mean ${i}`));
+  for (const [i, w] of fresh.weights.entries())
+    assert.ok(close(w, checkedIn.weights[i] ?? Number.NaN), `weight ${i}`);
+  for (const [i, m] of fresh.means.entries())
+    assert.ok(close(m, checkedIn.means[i] ?? Number.NaN), `mean ${i}`);
   assert.ok(
     close(fresh.threshold, checkedIn.threshold),
     `threshold ${fresh.threshold} vs ${checkedIn.threshold}`,
