@@ -159,6 +159,7 @@ describe('Slack events receiver', () => {
     assert.equal(retry.status, 200);
     assert.equal(retry.json.duplicate, true);
     assert.equal(received.length, 1);
+    assert.ok(receiver.stats().retries >= 1);
   });
 
   it('answers 500 when the sink fails, and stores the event when Slack retries it', async () => {

@@ -41,6 +41,8 @@ export interface SlackEventsReceiverStats {
   duplicates: number;
   /** Requests refused (bad signature, stale, too large, malformed). */
   rejected: number;
+  /** Requests Slack marked as retries (X-Slack-Retry-Num), whatever became of them. */
+  retries: number;
 }
 
 export interface RunningSlackEventsReceiver {
@@ -109,7 +111,7 @@ function within(p: Promise<void>, ms: number): Promise<boolean> {
   });
 }
 
-export function startSlackEventsReceiver(
+export async function startSlackEventsReceiver(
   options: SlackEventsReceiverOptions,
 ): Promise<RunningSlackEventsReceiver> {
   if (options.signingSecret.length === 0)
@@ -124,7 +126,7 @@ export function startSlackEventsReceiver(
   const stored = new BoundedIdSet(options.seenEventIdsMax ?? slackLimits.seenEventIdsMax);
   /** Events whose sink write is under way, so a retry arriving meanwhile waits for it. */
   const pending = new Map<string, Outcome>();
-  const stats: SlackEventsReceiverStats = { messages: 0, duplicates: 0, rejected: 0 };
+  const stats: SlackEventsReceiverStats = { messages: 0, duplicates: 0, rejected: 0, retries: 0 };
 
   const deliver = (eventId: string, event: unknown): Outcome => {
     const message = slackMessageToSocial(event);
@@ -196,6 +198,9 @@ export function startSlackEventsReceiver(
     if (typeof payload !== 'object' || payload === null || Array.isArray(payload))
       throw new HttpError(400, `Request body is not a JSON object: ${body.subarray(0, 80).toString('utf8')}`);
     const p = payload as Record<string, unknown>;
+    // A retry of an event this process never stored (it restarted, or forgot it past the bound)
+    // is handled like a first delivery: at least once rather than lost.
+    if (header(req, 'x-slack-retry-num') !== undefined) stats.retries++;
     if (p.type === 'url_verification') {
       if (typeof p.challenge !== 'string')
         throw new HttpError(400, 'url_verification without a challenge string');
@@ -223,7 +228,7 @@ export function startSlackEventsReceiver(
   });
   server.requestTimeout = 10_000;
 
-  return new Promise((resolve, reject) => {
+  return await new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
       server.off('error', reject);
