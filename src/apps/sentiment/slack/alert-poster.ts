@@ -174,8 +174,18 @@ export async function startAlertPoster(options: AlertPosterOptions): Promise<Run
         options.onPosted?.(alert);
       }
       const last = batch.records.at(-1);
-      if (last !== undefined)
+      if (last === undefined) continue;
+      try {
         await consumer.commit([{ topic: batch.topic, partition: batch.partition, offset: last.offset + 1n }]);
+      } catch (e) {
+        // A failed commit (a rebalance fenced this member) only means these alerts are read
+        // again; their ids are already recorded, so they are skipped, not reposted.
+        report(
+          new Error(
+            `Committing ${batch.topic}[${batch.partition}]@${last.offset + 1n} failed: ${(e as Error).message}`,
+          ),
+        );
+      }
     }
   };
 
