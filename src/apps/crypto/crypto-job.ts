@@ -4,6 +4,7 @@
 // bar to crypto.bars and the flagged ones to crypto.spikes, exactly once (transactional topic
 // sinks; read them with read_committed). Trades later than the watermark allows go to a topic of
 // their own (`late`), not into a bar and not lost.
+import { fileURLToPath } from 'node:url';
 import { topicSink } from '../../engine/connector/topic-sink.ts';
 import { topicSource } from '../../engine/connector/topic-source.ts';
 import { defaultIdleTimeoutMs, Job } from '../../engine/dsl/job.ts';
@@ -34,7 +35,9 @@ export interface CryptoJobParams {
   readonly idleTimeoutMs?: number;
 }
 
+/** This module as a file: URL (for runJob's JobModule) and as a path (for `sluice run`). */
 export const cryptoJobModule = new URL('./crypto-job.ts', import.meta.url).href;
+export const cryptoJobPath = fileURLToPath(cryptoJobModule);
 
 export const outOfOrdernessMsDefault = 2_000;
 
