@@ -16,7 +16,7 @@ export const appsLimits = {
   alertsMax: 200,
   /** Scored messages kept for the recent-messages table. */
   scoredMessagesMax: 300,
-  /** On start, a follower reads at most this many records back from each partition's end. */
+  /** On start, a follower reads from at most this many offsets (records and transaction markers) before each partition's end. */
   catchUpRecordsPerPartitionMax: 20_000,
   /** Records taken from a partition per read. */
   readRecordsMax: 500,
