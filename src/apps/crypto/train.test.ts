@@ -3,9 +3,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { startBroker } from '../../broker/broker.ts';
 import { labelsFromGroundTruth, labelsFromRealizedMoves } from './labels.ts';
-import type { Trade } from './records.ts';
+import { cryptoTopics, type Trade } from './records.ts';
 import type { FeaturedBar } from './score-bars.ts';
+import { startTradeFeed } from './trade-feed.ts';
 import { TradeGenerator } from './trade-generator.ts';
 import {
   extractBars,
@@ -126,5 +128,32 @@ test('training reads a JSON-lines file of trades through the same pipeline', asy
     assert.match(report.model.file.training.description, /trades from .*trades\.jsonl/);
   } finally {
     await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('training reads a bounded crypto.trades topic through the same pipeline', async () => {
+  const broker = await startBroker();
+  try {
+    const feed = startTradeFeed({
+      bootstrap: broker.bootstrap,
+      partitions: 2,
+      seed: 6,
+      universe: { markets: 60 },
+      tradesPerSecond: 150,
+      spikes: { perMinute: 20, jumpSigmaMin: 8, jumpSigmaMax: 12 },
+      mode: 'fast',
+      startMs: 0,
+      spanMs: 10 * 60_000,
+    });
+    const fed = await feed.done;
+    const report = await trainFromInput(
+      { kind: 'topic', topic: cryptoTopics.trades, log: broker },
+      { numSteps: 200 },
+    );
+    assert.equal(report.trades, fed.trades);
+    assert.ok(report.labeledSpikes > 0, 'the realized-move rule found spikes');
+    assert.match(report.model.file.training.description, /trades from topic crypto\.trades/);
+  } finally {
+    await broker.close();
   }
 });
