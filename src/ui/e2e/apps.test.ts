@@ -105,10 +105,7 @@ test('a new bar moves the chart live, and a spike on another market appears and 
   const next = fixtureBar('kraken', 'BTC-USD', BARS_PER_MARKET);
   await fixture.publish(cryptoTopics.bars, [{ key: SPIKE_MARKET, value: next }]);
   const chart = page.getByTestId('price-chart');
-  await page.waitForFunction(
-    (n) => document.querySelector('[data-testid="price-chart"]')?.getAttribute('data-bars') === String(n),
-    BARS_PER_MARKET + 1,
-  );
+  await page.locator(`[data-testid="price-chart"][data-bars="${BARS_PER_MARKET + 1}"]`).waitFor();
   const other = 'binance:ETH-USD';
   const bar = fixtureBar('binance', 'ETH-USD', BARS_PER_MARKET);
   const spiking = {
@@ -126,9 +123,7 @@ test('a new bar moves the chart live, and a spike on another market appears and 
   await shot('crypto-live-spike');
   await alert.click();
   await page.getByTestId('market-head').getByText(other).waitFor();
-  await page.waitForFunction(
-    () => document.querySelector('[data-testid="price-chart"]')?.getAttribute('data-bars') === String(31),
-  );
+  await page.locator(`[data-testid="price-chart"][data-bars="${BARS_PER_MARKET + 1}"]`).waitFor();
   assert.equal(await chart.getAttribute('data-spike-markers'), '1');
   await page.getByTestId('market-spikes').getByText('-10.00%').waitFor();
   await shot('crypto-other-market');
@@ -145,11 +140,7 @@ test("the sentiment page says how to start the app, then shows a keyword's timel
   await page.getByTestId('keyword-head').getByText(ALERT_KEYWORD).waitFor();
   const chart = page.getByTestId('sentiment-chart');
   await chart.locator('.uplot').waitFor();
-  await page.waitForFunction(
-    (n) =>
-      document.querySelector('[data-testid="sentiment-chart"]')?.getAttribute('data-points') === String(n),
-    POINTS_PER_KEYWORD,
-  );
+  await page.locator(`[data-testid="sentiment-chart"][data-points="${POINTS_PER_KEYWORD}"]`).waitFor();
   await page
     .getByTestId('sentiment-alerts')
     .getByText(`Sentiment about "${ALERT_KEYWORD}" turned negative`)
@@ -168,11 +159,7 @@ test('a new timeline point and a new alert appear live', { skip }, async () => {
   await fixture.publish(sentimentTopics.timeline, [
     { key: ALERT_KEYWORD, value: fixturePoint(ALERT_KEYWORD, POINTS_PER_KEYWORD) },
   ]);
-  await page.waitForFunction(
-    (n) =>
-      document.querySelector('[data-testid="sentiment-chart"]')?.getAttribute('data-points') === String(n),
-    POINTS_PER_KEYWORD + 1,
-  );
+  await page.locator(`[data-testid="sentiment-chart"][data-points="${POINTS_PER_KEYWORD + 1}"]`).waitFor();
   const alert = fixtureAlert('bitcoin', POINTS_PER_KEYWORD);
   await fixture.publish(sentimentTopics.alerts, [{ key: 'bitcoin', value: alert }]);
   const item = page.getByTestId('sentiment-alerts').locator(`button[data-alert="${alert.id}"]`);

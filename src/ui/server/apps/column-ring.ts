@@ -35,7 +35,7 @@ export class ColumnRing<C extends string> {
   #head = 0;
   #length = 0;
 
-  constructor(kinds: Readonly<Record<C, ColumnKind>>, timeColumn: C, capacityMax: number) {
+  constructor(kinds: Readonly<Record<C, ColumnKind>>, timeColumn: NoInfer<C>, capacityMax: number) {
     if (!Number.isSafeInteger(capacityMax) || capacityMax < 1)
       throw new Error(
         `Cannot create a column ring: capacityMax must be a positive integer, got ${capacityMax}`,
