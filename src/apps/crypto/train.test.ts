@@ -146,11 +146,13 @@ test('training reads a bounded crypto.trades topic through the same pipeline', a
       spanMs: 10 * 60_000,
     });
     const fed = await feed.done;
+    const progress: TrainingProgress[] = [];
     const report = await trainFromInput(
       { kind: 'topic', topic: cryptoTopics.trades, log: broker },
-      { numSteps: 200 },
+      { numSteps: 200, onProgress: (p) => progress.push(p) },
     );
     assert.equal(report.trades, fed.trades);
+    assert.equal(progress[0]?.recordsTotal, fed.trades, 'the total is known from the end offsets');
     assert.ok(report.labeledSpikes > 0, 'the realized-move rule found spikes');
     assert.match(report.model.file.training.description, /trades from topic crypto\.trades/);
   } finally {

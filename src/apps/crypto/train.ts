@@ -6,7 +6,7 @@
 // they can be flagged by the job.
 
 import { JsonlFileSource } from '../../connectors/file/jsonl-source.ts';
-import type { LogOption } from '../../connectors/resolve-log.ts';
+import { type LogOption, resolveLog } from '../../connectors/resolve-log.ts';
 import { CollectSink } from '../../engine/connector/collect-sink.ts';
 import type { Source } from '../../engine/connector/source.ts';
 import { topicSource } from '../../engine/connector/topic-source.ts';
@@ -79,7 +79,7 @@ export async function extractBars(
   const barMs = options.barMs ?? defaultBarMs;
   let trades = 0;
   let lastReportMs = 0;
-  const total = expectedRecords(input);
+  const total = await expectedRecords(input);
   const source = new CountingSource<unknown, Trade>(tradeSource(input), (n) => {
     trades += n;
     const now = Date.now();
@@ -116,10 +116,22 @@ function tradeSource(input: TrainingInput): Source<unknown, Trade> {
   }
 }
 
-function expectedRecords(input: TrainingInput): number | null {
-  if (input.kind !== 'generator') return null;
-  const g = input.generator;
-  return Math.round((g.tradesPerSecond * (g.spanMs ?? 0)) / 1000);
+/** Records the input will yield: an estimate for generated data, the end offsets of a topic. */
+async function expectedRecords(input: TrainingInput): Promise<number | null> {
+  if (input.kind === 'generator') {
+    const g = input.generator;
+    return Math.round((g.tradesPerSecond * (g.spanMs ?? 0)) / 1000);
+  }
+  if (input.kind === 'jsonl') return null;
+  const { log, owned } = resolveLog(input.log);
+  try {
+    let total = 0;
+    for (let p = 0; p < (await log.partitionCount(input.topic)); p++)
+      total += await log.endOffset(input.topic, p, true);
+    return total;
+  } finally {
+    if (owned) await log.close();
+  }
 }
 
 /** The injected spikes of a generated input, all partitions together. */
