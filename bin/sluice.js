@@ -11,7 +11,7 @@ const root = new URL('..', import.meta.url).pathname;
 // would be two different engines.
 function loadsJobModules(args) {
   const [command, ...rest] = args;
-  if (command === 'run' || command === 'nexmark') return true;
+  if (command === 'run' || command === 'nexmark' || command === 'demo') return true;
   return command === 'broker' && rest.some((a) => a === '--job' || a.startsWith('--job='));
 }
 

@@ -47,6 +47,11 @@ export const commands: readonly CommandEntry[] = [
     load: async () => (await import('./commands/jobs.ts')).jobsCommand,
   },
   {
+    name: 'demo',
+    summary: "Run the talk's applications: crypto price spikes, message sentiment with Slack alerts",
+    load: async () => (await import('./commands/demo.ts')).demoCommand,
+  },
+  {
     name: 'nexmark',
     summary: 'Run a Nexmark query over a JSON-lines file, or generate events',
     load: async () => (await import('./commands/nexmark.ts')).nexmarkCommand,

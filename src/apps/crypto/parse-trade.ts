@@ -29,21 +29,19 @@ export function parseTrade(value: unknown): Trade {
       throw new TradeFormatError(`trade field '${field}' must be a positive number, got ${describe(x)}`);
     return x;
   };
+  // Checked in the contract's field order, so the first bad field is the one reported.
+  const exchange = text('exchange');
+  const market = text('market');
+  const price = positive('price');
+  const amount = positive('amount');
   const side = v.side;
   if (side !== 'buy' && side !== 'sell')
     throw new TradeFormatError(`trade field 'side' must be "buy" or "sell", got ${describe(side)}`);
+  const tradeId = text('tradeId');
   const timestampMs = v.timestampMs;
   if (typeof timestampMs !== 'number' || !Number.isSafeInteger(timestampMs) || timestampMs < 0)
     throw new TradeFormatError(
       `trade field 'timestampMs' must be milliseconds since the epoch, got ${describe(timestampMs)}`,
     );
-  return {
-    exchange: text('exchange'),
-    market: text('market'),
-    price: positive('price'),
-    amount: positive('amount'),
-    side,
-    tradeId: text('tradeId'),
-    timestampMs,
-  };
+  return { exchange, market, price, amount, side, tradeId, timestampMs };
 }

@@ -18,7 +18,7 @@ import { ProgressLine } from '../progress.ts';
 /** Something the demo started and stops at the end: an input feed or an output poster. */
 export interface DemoFeed {
   readonly name: string;
-  /** A few words of progress for the status line, e.g. `41,230 trades`. */
+  /** A few words of progress for the status line, e.g. `41,230 trades` ('' shows nothing). */
   progress(): string;
   /** Settles when the feed ends by itself; a rejection ends the demo with its error. */
   readonly done?: Promise<unknown>;
@@ -179,7 +179,11 @@ async function untilInterruptedOrFailed(
 }
 
 function statusOf(jobs: readonly JobStatus[], feeds: readonly DemoFeed[]): string {
-  const parts = feeds.map((f) => `${f.name}: ${f.progress()}`);
+  const parts: string[] = [];
+  for (const feed of feeds) {
+    const progress = feed.progress();
+    if (progress !== '') parts.push(`${feed.name}: ${progress}`);
+  }
   for (const job of jobs) {
     const operators = job.metrics?.operators ?? [];
     const recordsIn = operators

@@ -20,6 +20,8 @@ export interface SentimentDemoOptions {
   readonly ratePerSecond: number;
   readonly seed: number;
   readonly windowMs: number;
+  /** When the generator's bad-news episode starts, after the feed does (default a minute). */
+  readonly episodeStartMs?: number;
   /** The real sources and the Slack poster, started after the generator. */
   readonly extraFeeds?: (bootstrap: string, logger: Logger) => Promise<DemoFeed[]>;
 }
@@ -58,7 +60,11 @@ export function sentimentDemo(options: SentimentDemoOptions): DemoApp {
       if (options.ratePerSecond > 0) {
         // The generator's bad-news episode hits the first keyword, a minute after the start.
         const [first = 'azure'] = options.keywords;
-        const episodes = (defaultFeedGenerator.episodes ?? []).map((e) => ({ ...e, keyword: first }));
+        const episodes = (defaultFeedGenerator.episodes ?? []).map((e) => ({
+          ...e,
+          keyword: first,
+          ...(options.episodeStartMs === undefined ? {} : { startOffsetMs: options.episodeStartMs }),
+        }));
         const feed = startMessageFeed({
           bootstrap,
           topic: t.messages,
