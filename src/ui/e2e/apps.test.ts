@@ -1,28 +1,30 @@
 // The apps pages end to end in headless Chromium (Debian's package, driven by playwright-core),
-// against a broker whose app topics are written by a transactional producer in the contract
-// shapes: each page says how to start its app until the topics appear, then a person can search
-// and pick a market, see its chart with the spike marked, follow spikes and sentiment alerts as
-// they arrive, and read a keyword's timeline and scored messages. Screenshots go to
-// test-artifacts/dashboard/.
+// against a broker running the real applications: the crypto trade generator feeding the spike
+// detection job, the sentiment message generator feeding the sentiment job (see
+// apps-live-fixture.ts). Each page says how to start its app until the jobs' topics appear; then
+// a person can search and pick a market the job flagged, see its chart with the spike marked,
+// follow the bars and spikes of the next span of trades as the job writes them, read a keyword's
+// timeline, its negative-trend alert and scored messages, and see the next span's alert arrive.
+// What the pages must show is read from the dashboard's API once the job has written it, never
+// assumed. Screenshots go to test-artifacts/dashboard/.
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { cryptoTopics } from '../../apps/crypto/records.ts';
-import { sentimentTopics } from '../../apps/sentiment/records.ts';
+import type { InjectedSpike } from '../../apps/crypto/index.ts';
 import {
-  ALERT_KEYWORD,
-  type AppsFixture,
-  BARS_PER_MARKET,
-  fixtureAlert,
-  fixtureBar,
-  fixturePoint,
-  POINTS_PER_KEYWORD,
-  SPIKE_MARKET,
-  spikeOf,
-  startAppsFixture,
-} from '../testing/apps-fixture.ts';
+  type AppsLiveFixture,
+  CRYPTO_BAR_MS,
+  type KeywordTimeline,
+  type MarketBars,
+  type MarketSummary,
+  SENTIMENT_FIRST_EPISODE,
+  SENTIMENT_NEXT_EPISODE,
+  type SentimentAlert,
+  type Spike,
+  startAppsLiveFixture,
+} from '../testing/apps-live-fixture.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const artifacts = new URL('../../../test-artifacts/dashboard/', import.meta.url).pathname;
@@ -36,21 +38,26 @@ const CHROMIUM_FLAGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
+/** The longest any one wait on the page may take (the jobs have written everything by then). */
+const PAGE_WAIT_MS = 15_000;
 const skip = existsSync(CHROMIUM)
   ? false
   : `no ${CHROMIUM}: install Debian's browser with 'apt-get install chromium'`;
 
-let fixture: AppsFixture;
+let fixture: AppsLiveFixture;
 let browser: Browser;
 let page: Page;
 const pageErrors: string[] = [];
+/** The spike picked from the first crypto span's, whose market the later steps follow. */
+let picked: Spike;
 
 before(async () => {
   if (skip !== false) return;
   mkdirSync(artifacts, { recursive: true });
-  fixture = await startAppsFixture();
+  fixture = await startAppsLiveFixture();
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
   page = await browser.newPage({ viewport: { width: 1500, height: 1000 } });
+  page.setDefaultTimeout(PAGE_WAIT_MS);
   page.on('pageerror', (error) => pageErrors.push(error.message));
   page.on('console', (message) => {
     if (message.type() === 'error') pageErrors.push(message.text());
@@ -67,6 +74,67 @@ async function shot(name: string): Promise<void> {
   await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
 }
 
+function pct(x: number): string {
+  return `${x >= 0 ? '+' : ''}${(x * 100).toFixed(2)}%`;
+}
+
+function idOf(s: { exchange: string; market: string }): string {
+  return `${s.exchange}:${s.market}`;
+}
+
+/** Whether the job's spike is one the generator injected (in its bar or the next). */
+function wasInjected(spike: Spike, injected: readonly InjectedSpike[]): boolean {
+  return injected.some(
+    (i) =>
+      i.marketId === idOf(spike) &&
+      spike.windowStartMs - Math.floor(i.timestampMs / CRYPTO_BAR_MS) * CRYPTO_BAR_MS >= 0 &&
+      spike.windowStartMs - Math.floor(i.timestampMs / CRYPTO_BAR_MS) * CRYPTO_BAR_MS <= CRYPTO_BAR_MS,
+  );
+}
+
+/**
+ * A spike the job wrote within [fromMs, toMs) that the generator injected, on a market with no
+ * other spike (so its one feed item can be found) and not `except`.
+ */
+async function pickSpike(
+  fromMs: number,
+  toMs: number,
+  injected: readonly InjectedSpike[],
+  except: string | null,
+): Promise<Spike> {
+  const { spikes } = await fixture.api<{ spikes: Spike[] }>('api/apps/crypto/spikes?limit=200');
+  const perMarket = new Map<string, number>();
+  for (const s of spikes) perMarket.set(idOf(s), (perMarket.get(idOf(s)) ?? 0) + 1);
+  const found = spikes.find(
+    (s) =>
+      s.windowStartMs >= fromMs &&
+      s.windowStartMs < toMs &&
+      idOf(s) !== except &&
+      perMarket.get(idOf(s)) === 1 &&
+      wasInjected(s, injected),
+  );
+  assert.ok(
+    found !== undefined,
+    `the job flagged an injected spike between ${new Date(fromMs).toISOString()} and ${new Date(toMs).toISOString()}: ` +
+      `${spikes.length} spikes, ${injected.length} injected`,
+  );
+  return found;
+}
+
+async function barsOf(id: string): Promise<MarketBars> {
+  return fixture.api<MarketBars>(`api/apps/crypto/bars?market=${encodeURIComponent(id)}`);
+}
+
+/** Waits until the price chart shows `bars` (a market's bars as the API has them). */
+async function chartShows(bars: MarketBars): Promise<void> {
+  const markers = bars.spike.filter((s) => s).length;
+  await page
+    .locator(
+      `[data-testid="price-chart"][data-bars="${bars.windowStartMs.length}"][data-spike-markers="${markers}"]`,
+    )
+    .waitFor();
+}
+
 test('the crypto page says how to start the app while its topics are absent', { skip }, async () => {
   await page.goto(`${fixture.url}#/overview`);
   await page.getByRole('link', { name: 'Crypto' }).click();
@@ -76,98 +144,127 @@ test('the crypto page says how to start the app while its topics are absent', { 
   await shot('crypto-not-running');
 });
 
-test('once the topics appear, a market is found by search and its chart shows the spike', {
+test('once the job runs, a market it flagged is found by search and its chart shows the spike', {
   skip,
 }, async () => {
-  await fixture.writeCrypto();
+  const span = await fixture.startCrypto();
+  picked = await pickSpike(span.startMs, span.endMs, span.fed.injected, null);
+  const id = idOf(picked);
+  const everything = await fixture.api<{ total: number }>('api/apps/crypto/markets?limit=1');
   await page.getByTestId('market-list').locator('button').first().waitFor();
-  await page.getByTestId('market-count').getByText('60 matching markets').waitFor();
-  await page.getByTestId('market-search').fill('kraken btc-usd');
-  await page.getByTestId('market-count').getByText('1 of 1 matching markets').waitFor();
-  const pick = page.getByTestId('market-list').locator(`button[data-market="${SPIKE_MARKET}"]`);
+  await page.getByTestId('market-count').getByText(`of ${everything.total} matching markets`).waitFor();
+
+  const query = `${picked.exchange} ${picked.market.toLowerCase()}`;
+  const matching = await fixture.api<{ total: number; markets: MarketSummary[] }>(
+    `api/apps/crypto/markets?q=${encodeURIComponent(query)}&limit=50`,
+  );
+  assert.ok(matching.markets.some((m) => m.id === id));
+  await page.getByTestId('market-search').fill(query);
+  await page
+    .getByTestId('market-count')
+    .getByText(`${matching.markets.length} of ${matching.total} matching markets`, { exact: true })
+    .waitFor();
+  const pick = page.getByTestId('market-list').locator(`button[data-market="${id}"]`);
   await pick.waitFor();
-  assert.equal(await page.getByTestId('market-list').locator('button').count(), 1);
+  assert.equal(await page.getByTestId('market-list').locator('button').count(), matching.markets.length);
   await pick.click();
-  await page.getByTestId('market-head').getByText(SPIKE_MARKET).waitFor();
+  await page.getByTestId('market-head').getByText(id).waitFor();
   const chart = page.getByTestId('price-chart');
   await chart.locator('.uplot').first().waitFor();
-  assert.equal(await chart.getAttribute('data-bars'), String(BARS_PER_MARKET));
-  assert.equal(await chart.getAttribute('data-spike-markers'), '1');
-  await page.getByTestId('spike-feed').locator(`button[data-market="${SPIKE_MARKET}"]`).waitFor();
-  await page.getByTestId('market-spikes').getByText('+8.00%').waitFor();
-  assert.match(page.url(), /#\/crypto\/kraken%3ABTC-USD$/);
+  const bars = await barsOf(id);
+  assert.ok(bars.spike.filter((s) => s).length >= 1, `${id} has a bar flagged as a spike`);
+  await chartShows(bars);
+  await page.getByTestId('spike-feed').locator(`button[data-market="${id}"]`).waitFor();
+  await page.getByTestId('market-spikes').getByText(pct(picked.returnPct)).waitFor();
+  assert.match(page.url(), new RegExp(`#/crypto/${encodeURIComponent(id)}$`));
   await shot('crypto-market');
 });
 
-test('a new bar moves the chart live, and a spike on another market appears and opens it', {
+test("the next span's bars move the chart live, and a spike on another market appears and opens it", {
   skip,
 }, async () => {
-  const next = fixtureBar('kraken', 'BTC-USD', BARS_PER_MARKET);
-  await fixture.publish(cryptoTopics.bars, [{ key: SPIKE_MARKET, value: next }]);
-  const chart = page.getByTestId('price-chart');
-  await page.locator(`[data-testid="price-chart"][data-bars="${BARS_PER_MARKET + 1}"]`).waitFor();
-  const other = 'binance:ETH-USD';
-  const bar = fixtureBar('binance', 'ETH-USD', BARS_PER_MARKET);
-  const spiking = {
-    ...bar,
-    close: bar.open * 0.9,
-    low: bar.open * 0.89,
-    returnPct: -0.1,
-    spike: true,
-    probability: 0.95,
-  };
-  await fixture.publish(cryptoTopics.bars, [{ key: other, value: spiking }]);
-  await fixture.publish(cryptoTopics.spikes, [{ key: other, value: spikeOf(spiking) }]);
-  const alert = page.getByTestId('spike-feed').locator(`button[data-market="${other}"]`);
-  await alert.getByText('▼ down').waitFor();
+  const id = idOf(picked);
+  const earlier = await barsOf(id);
+  const span = await fixture.moreCrypto();
+  await fixture.cryptoCaughtUp(span);
+  const grown = await barsOf(id);
+  assert.ok(grown.windowStartMs.length > earlier.windowStartMs.length, `${id} has new bars`);
+  await chartShows(grown);
+
+  const other = await pickSpike(span.startMs, span.endMs, span.fed.injected, id);
+  const otherId = idOf(other);
+  const alert = page.getByTestId('spike-feed').locator(`button[data-market="${otherId}"]`);
+  await alert.getByText(other.direction === 'up' ? '▲ up' : '▼ down').waitFor();
+  await alert.getByText(pct(other.returnPct)).waitFor();
   await shot('crypto-live-spike');
   await alert.click();
-  await page.getByTestId('market-head').getByText(other).waitFor();
-  await page.locator(`[data-testid="price-chart"][data-bars="${BARS_PER_MARKET + 1}"]`).waitFor();
-  assert.equal(await chart.getAttribute('data-spike-markers'), '1');
-  await page.getByTestId('market-spikes').getByText('-10.00%').waitFor();
+  await page.getByTestId('market-head').getByText(otherId).waitFor();
+  await chartShows(await barsOf(otherId));
+  await page.getByTestId('market-spikes').getByText(pct(other.returnPct)).waitFor();
+  assert.match(page.url(), new RegExp(`#/crypto/${encodeURIComponent(otherId)}$`));
   await shot('crypto-other-market');
 });
 
-test("the sentiment page says how to start the app, then shows a keyword's timeline and messages", {
+test("the sentiment page says how to start the app, then shows a keyword's timeline, alert and messages", {
   skip,
 }, async () => {
   await page.getByRole('link', { name: 'Sentiment' }).click();
   await page.getByTestId('app-not-running').getByText('npx sluice demo sentiment').waitFor();
   await shot('sentiment-not-running');
-  await fixture.writeSentiment();
-  await page.getByTestId(`keyword-${ALERT_KEYWORD}`).click();
-  await page.getByTestId('keyword-head').getByText(ALERT_KEYWORD).waitFor();
+  const span = await fixture.startSentiment();
+  const keyword = SENTIMENT_FIRST_EPISODE.keyword;
+  const { alerts } = await fixture.api<{ alerts: SentimentAlert[] }>(
+    `api/apps/sentiment/alerts?keyword=${keyword}&limit=200`,
+  );
+  const trend = alerts.find((a) => a.kind === 'negative-trend' && a.windowStartMs >= span.startMs);
+  assert.ok(trend !== undefined, `the job raised a negative-trend alert for ${keyword}'s outage`);
+  const timeline = await fixture.api<KeywordTimeline>(`api/apps/sentiment/timeline?keyword=${keyword}`);
+  await page.getByTestId(`keyword-${keyword}`).click();
+  await page.getByTestId('keyword-head').getByText(keyword).waitFor();
   const chart = page.getByTestId('sentiment-chart');
   await chart.locator('.uplot').waitFor();
-  await page.locator(`[data-testid="sentiment-chart"][data-points="${POINTS_PER_KEYWORD}"]`).waitFor();
   await page
-    .getByTestId('sentiment-alerts')
-    .getByText(`Sentiment about "${ALERT_KEYWORD}" turned negative`)
+    .locator(`[data-testid="sentiment-chart"][data-points="${timeline.windowStartMs.length}"]`)
     .waitFor();
+  const item = page.getByTestId('sentiment-alerts').locator(`button[data-alert="${trend.id}"]`);
+  await item.getByText(trend.summary).waitFor();
+  // The table holds what the page loaded plus what the event stream pushed (a burst is thinned
+  // to a batch per flush), so which messages it lists depends on when the page first looked:
+  // each must be one the job scored for this keyword.
   const messages = page.getByTestId('scored-messages');
-  await messages.getByText(`message 0 about ${ALERT_KEYWORD} (negative)`).waitFor();
-  assert.ok((await messages.locator('tbody tr').count()) > 0);
-  assert.ok(
-    (await messages.locator('tbody tr').allTextContents()).every((row) => row.includes(ALERT_KEYWORD)),
-    "only the chosen keyword's messages are listed",
-  );
+  await messages.locator('tbody tr', { hasText: keyword }).first().waitFor();
+  const rows = await messages.locator('tbody tr').allTextContents();
+  const scored = (await fixture.scoredMessages()).filter((m) => m.keyword === keyword);
+  assert.ok(rows.length > 0 && scored.length > 0);
+  for (const row of rows) {
+    assert.ok(
+      scored.some((m) => row.includes(m.text) && row.includes(m.user) && row.includes(m.label)),
+      `the row '${row}' is a message the job scored about ${keyword}`,
+    );
+  }
   await shot('sentiment');
 });
 
-test('a new timeline point and a new alert appear live', { skip }, async () => {
-  await fixture.publish(sentimentTopics.timeline, [
-    { key: ALERT_KEYWORD, value: fixturePoint(ALERT_KEYWORD, POINTS_PER_KEYWORD) },
-  ]);
-  await page.locator(`[data-testid="sentiment-chart"][data-points="${POINTS_PER_KEYWORD + 1}"]`).waitFor();
-  const alert = fixtureAlert('bitcoin', POINTS_PER_KEYWORD);
-  await fixture.publish(sentimentTopics.alerts, [{ key: 'bitcoin', value: alert }]);
+test("the next span's timeline points and its alert appear live", { skip }, async () => {
+  const keyword = SENTIMENT_FIRST_EPISODE.keyword;
+  const span = await fixture.moreSentiment();
+  await fixture.sentimentCaughtUp(span);
+  const timeline = await fixture.api<KeywordTimeline>(`api/apps/sentiment/timeline?keyword=${keyword}`);
+  await page
+    .locator(`[data-testid="sentiment-chart"][data-points="${timeline.windowStartMs.length}"]`)
+    .waitFor();
+  const next = SENTIMENT_NEXT_EPISODE.keyword;
+  const { alerts } = await fixture.api<{ alerts: SentimentAlert[] }>(
+    `api/apps/sentiment/alerts?keyword=${next}&limit=200`,
+  );
+  const alert = alerts.find((a) => a.kind === 'negative-trend' && a.windowStartMs >= span.startMs);
+  assert.ok(alert !== undefined, `the job raised a negative-trend alert for ${next}'s outage`);
   const item = page.getByTestId('sentiment-alerts').locator(`button[data-alert="${alert.id}"]`);
   await item.waitFor();
   await shot('sentiment-live-alert');
   await item.click();
-  await page.getByTestId('keyword-head').getByText('bitcoin').waitFor();
-  assert.match(page.url(), /#\/sentiment\/bitcoin$/);
+  await page.getByTestId('keyword-head').getByText(next).waitFor();
+  assert.match(page.url(), new RegExp(`#/sentiment/${next}$`));
 });
 
 test('no page raised a script error', { skip }, () => {
