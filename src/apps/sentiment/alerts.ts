@@ -1,7 +1,6 @@
 // The alerts the job emits. Ids come from the cause alone (kind, keyword, window or message), so
 // a replayed job, or a window re-emitted, yields the same id and the poster can post it once.
-import { sentimentLimits } from './limits.ts';
-import type { ScoredMessage, SentimentAlert } from './records.ts';
+import type { SentimentAlert } from './records.ts';
 import type { TrendRule } from './trend-rule.ts';
 import { type KeywordWindow, meanScoreOf } from './window-summary.ts';
 
@@ -9,8 +8,8 @@ export function trendAlertId(keyword: string, windowStartMs: number, windowEndMs
   return `negative-trend:${keyword}:${windowStartMs}-${windowEndMs}`;
 }
 
-export function messageAlertId(m: Pick<ScoredMessage, 'keyword' | 'source' | 'id'>): string {
-  return `negative-message:${m.keyword}:${m.source}:${m.id}`;
+export function messageAlertId(keyword: string, ref: string): string {
+  return `negative-message:${keyword}:${ref}`;
 }
 
 export function trendAlert(w: KeywordWindow, rule: TrendRule): SentimentAlert {
@@ -29,17 +28,23 @@ export function trendAlert(w: KeywordWindow, rule: TrendRule): SentimentAlert {
   };
 }
 
-export function messageAlert(m: ScoredMessage): SentimentAlert {
-  const sample = m.text.slice(0, sentimentLimits.alertSampleCharsMax);
+/**
+ * The most negative message of a keyword's window, when it is at or below `scoreMax`: at most one
+ * such alert per keyword and window, so a burst of angry messages is one Slack post, not dozens.
+ */
+export function worstMessageAlert(w: KeywordWindow, scoreMax: number): SentimentAlert | null {
+  const worst = w.summary.samples[0];
+  if (worst === undefined || worst.score > scoreMax) return null;
+  const alsoBad = w.summary.samples.filter((x) => x.score <= scoreMax).length;
   return {
-    id: messageAlertId(m),
-    keyword: m.keyword,
+    id: messageAlertId(w.keyword, worst.ref),
+    keyword: w.keyword,
     kind: 'negative-message',
-    windowStartMs: m.timestampMs,
-    windowEndMs: m.timestampMs + 1,
-    meanScore: m.score,
+    windowStartMs: w.windowStartMs,
+    windowEndMs: w.windowEndMs,
+    meanScore: worst.score,
     messages: 1,
-    samples: [sample],
-    summary: `Very negative message about '${m.keyword}' (score ${m.score.toFixed(2)}) from ${m.user} in ${m.source}:${m.channel}`,
+    samples: [worst.text],
+    summary: `Very negative message about '${w.keyword}' (score ${worst.score.toFixed(2)}, ${worst.ref})${alsoBad > 1 ? ` among ${alsoBad}+ at or below ${scoreMax}` : ''} between ${new Date(w.windowStartMs).toISOString()} and ${new Date(w.windowEndMs).toISOString()}`,
   };
 }

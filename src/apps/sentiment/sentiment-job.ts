@@ -1,9 +1,9 @@
 // The sentiment job, as a job module (`sluice run src/apps/sentiment/sentiment-job.ts --params`):
 //   social.messages ─ decode (bad records → social.rejected)
 //     → keywords + score, one record per keyword mentioned ─→ social.scored
-//       ├ score <= messageScoreMax ─────────────────────────→ negative-message alerts ┐
-//       └ per keyword, event-time windows (tumbling, or hopping with slideMs)         │
-//           ├ SentimentPoint ──────────────────────────────→ social.sentiment         │
+//       └ per keyword, event-time windows (tumbling, or hopping with slideMs)
+//           ├ SentimentPoint ──────────────────────────────→ social.sentiment
+//           ├ worst message <= messageScoreMax ────────────→ negative-message alert ──┐
 //           ├ trend rule in keyed state ───────────────────→ negative-trend alerts ───┴→ social.alerts
 //           └ late messages (past the window) ─────────────→ social.late
 // Every sink is a topic sink, so each output holds each result once (exactly once) when read
@@ -15,7 +15,7 @@ import type { Stream } from '../../engine/dsl/stream.ts';
 import { OutputTag } from '../../engine/operators/output-tag.ts';
 import { json } from '../../engine/serde/serdes.ts';
 import { hopping, tumbling } from '../../engine/time/windows.ts';
-import { messageAlert } from './alerts.ts';
+import { worstMessageAlert } from './alerts.ts';
 import { GeneratedMessageSource, type MessageSourceOptions } from './generator-source.ts';
 import { type IncomingMessage, incomingMessageSerde, type RejectedMessage } from './incoming-message.ts';
 import { keywordMatcher } from './keywords.ts';
@@ -44,7 +44,7 @@ export interface SentimentJobParams {
   /** Hopping windows starting every slideMs (< windowMs); absent: tumbling windows. */
   readonly slideMs?: number;
   readonly trend: TrendRule;
-  /** A single message at or below this score raises a negative-message alert. */
+  /** A window whose most negative message scores at or below this raises one negative-message alert. */
   readonly messageScoreMax: number;
   readonly topics?: Partial<SentimentJobTopics>;
   /** Read the messages present at start, then finish (a batch job). Default false. */
@@ -162,7 +162,10 @@ export function job(params: SentimentJobParams): Job {
   windows.map((w) => sentimentPointOf(w)).to(sink<SentimentPoint>(topics.timeline));
 
   const trend = windows.process(trendAlerts(params.trend));
-  const single = scored.filter((m) => m.score <= params.messageScoreMax).map((m) => messageAlert(m));
+  const single = windows.flatMap((w) => {
+    const alert = worstMessageAlert(w, params.messageScoreMax);
+    return alert === null ? [] : [alert];
+  });
   trend
     .union(single)
     .keyBy((a) => a.keyword)

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { messageAlert, trendAlert } from './alerts.ts';
+import { trendAlert, worstMessageAlert } from './alerts.ts';
 import type { ScoredMessage } from './records.ts';
 import { addToSummary, mergeSummaries, sentimentPointOf, windowSummaryAggregator } from './window-summary.ts';
 
@@ -78,7 +78,12 @@ test('alert ids come from their cause only', () => {
   assert.equal(a.kind, 'negative-trend');
   assert.deepEqual(a.samples, ['text d', 'text b', 'text e']);
   assert.match(a.summary, /Negative trend for 'azure': mean sentiment -0\.20 over 5 messages/);
-  const m = messageAlert(scored('d', -0.8, 'negative'));
-  assert.equal(m.id, 'negative-message:azure:slack:d');
-  assert.deepEqual([m.messages, m.meanScore, m.samples], [1, -0.8, ['text d']]);
+  const window = { keyword: 'azure', windowStartMs: 0, windowEndMs: 60_000, summary };
+  const worst = summary.samples[0];
+  assert.ok(worst !== undefined);
+  const m = worstMessageAlert(window, worst.score);
+  assert.ok(m !== null);
+  assert.equal(m.id, `negative-message:azure:${worst.ref}`);
+  assert.deepEqual([m.messages, m.meanScore, m.samples], [1, worst.score, [worst.text]]);
+  assert.equal(worstMessageAlert(window, worst.score - 0.01), null, 'nothing at or below the bound');
 });
