@@ -8,10 +8,8 @@
 // What the pages must show is read from the dashboard's API once the job has written it, never
 // assumed. Screenshots go to test-artifacts/dashboard/.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { InjectedSpike } from '../../apps/crypto/index.ts';
 import {
   type AppsLiveFixture,
@@ -25,54 +23,32 @@ import {
   type Spike,
   startAppsLiveFixture,
 } from '../testing/apps-live-fixture.ts';
+import { type ChromiumPage, openChromiumPage, chromiumSkip as skip } from '../testing/chromium.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const artifacts = new URL('../../../test-artifacts/dashboard/', import.meta.url).pathname;
-// The same flags as dashboard.test.ts: no sandbox as root, no background connections.
-const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 /** The longest any one wait on the page may take (the jobs have written everything by then). */
 const PAGE_WAIT_MS = 15_000;
-const skip = existsSync(CHROMIUM)
-  ? false
-  : `no ${CHROMIUM}: install Debian's browser with 'apt-get install chromium'`;
 
 let fixture: AppsLiveFixture;
-let browser: Browser;
+let chrome: ChromiumPage;
 let page: Page;
-const pageErrors: string[] = [];
 /** The spike picked from the first crypto span's, whose market the later steps follow. */
 let picked: Spike;
 
 before(async () => {
   if (skip !== false) return;
-  mkdirSync(artifacts, { recursive: true });
   fixture = await startAppsLiveFixture();
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
-  page = await browser.newPage({ viewport: { width: 1500, height: 1000 } });
-  page.setDefaultTimeout(PAGE_WAIT_MS);
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error') pageErrors.push(message.text());
+  chrome = await openChromiumPage({
+    viewport: { width: 1500, height: 1000 },
+    defaultTimeoutMs: PAGE_WAIT_MS,
   });
+  page = chrome.page;
 });
 
 after(async () => {
   if (skip !== false) return;
-  await browser?.close();
+  await chrome?.close();
   await fixture?.close();
 });
-
-async function shot(name: string): Promise<void> {
-  await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
-}
 
 function pct(x: number): string {
   return `${x >= 0 ? '+' : ''}${(x * 100).toFixed(2)}%`;
@@ -141,7 +117,7 @@ test('the crypto page says how to start the app while its topics are absent', { 
   const banner = page.getByTestId('app-not-running');
   await banner.getByText('The crypto app is not running').waitFor();
   await banner.getByText('npx sluice demo crypto').waitFor();
-  await shot('crypto-not-running');
+  await chrome.shot('crypto-not-running');
 });
 
 test('once the job runs, a market it flagged is found by search and its chart shows the spike', {
@@ -177,7 +153,7 @@ test('once the job runs, a market it flagged is found by search and its chart sh
   await page.getByTestId('spike-feed').locator(`button[data-market="${id}"]`).waitFor();
   await page.getByTestId('market-spikes').getByText(pct(picked.returnPct)).waitFor();
   assert.match(page.url(), new RegExp(`#/crypto/${encodeURIComponent(id)}$`));
-  await shot('crypto-market');
+  await chrome.shot('crypto-market');
 });
 
 test("the next span's bars move the chart live, and a spike on another market appears and opens it", {
@@ -196,13 +172,13 @@ test("the next span's bars move the chart live, and a spike on another market ap
   const alert = page.getByTestId('spike-feed').locator(`button[data-market="${otherId}"]`);
   await alert.getByText(other.direction === 'up' ? '▲ up' : '▼ down').waitFor();
   await alert.getByText(pct(other.returnPct)).waitFor();
-  await shot('crypto-live-spike');
+  await chrome.shot('crypto-live-spike');
   await alert.click();
   await page.getByTestId('market-head').getByText(otherId).waitFor();
   await chartShows(await barsOf(otherId));
   await page.getByTestId('market-spikes').getByText(pct(other.returnPct)).waitFor();
   assert.match(page.url(), new RegExp(`#/crypto/${encodeURIComponent(otherId)}$`));
-  await shot('crypto-other-market');
+  await chrome.shot('crypto-other-market');
 });
 
 test("the sentiment page says how to start the app, then shows a keyword's timeline, alert and messages", {
@@ -210,7 +186,7 @@ test("the sentiment page says how to start the app, then shows a keyword's timel
 }, async () => {
   await page.getByRole('link', { name: 'Sentiment' }).click();
   await page.getByTestId('app-not-running').getByText('npx sluice demo sentiment').waitFor();
-  await shot('sentiment-not-running');
+  await chrome.shot('sentiment-not-running');
   const span = await fixture.startSentiment();
   const keyword = SENTIMENT_FIRST_EPISODE.keyword;
   const { alerts } = await fixture.api<{ alerts: SentimentAlert[] }>(
@@ -242,7 +218,7 @@ test("the sentiment page says how to start the app, then shows a keyword's timel
       `the row '${row}' is a message the job scored about ${keyword}`,
     );
   }
-  await shot('sentiment');
+  await chrome.shot('sentiment');
 });
 
 test("the next span's timeline points and its alert appear live", { skip }, async () => {
@@ -261,12 +237,12 @@ test("the next span's timeline points and its alert appear live", { skip }, asyn
   assert.ok(alert !== undefined, `the job raised a negative-trend alert for ${next}'s outage`);
   const item = page.getByTestId('sentiment-alerts').locator(`button[data-alert="${alert.id}"]`);
   await item.waitFor();
-  await shot('sentiment-live-alert');
+  await chrome.shot('sentiment-live-alert');
   await item.click();
   await page.getByTestId('keyword-head').getByText(next).waitFor();
   assert.match(page.url(), new RegExp(`#/sentiment/${next}$`));
 });
 
 test('no page raised a script error', { skip }, () => {
-  assert.deepEqual(pageErrors, []);
+  assert.deepEqual(chrome.errors, []);
 });

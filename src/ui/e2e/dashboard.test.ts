@@ -3,10 +3,9 @@
 // messages, the live tail, editing a config, resetting a group's offsets through the
 // confirmation, stopping a job. Screenshots of every page go to test-artifacts/dashboard/.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { type ChromiumPage, openChromiumPage, chromiumSkip as skip } from '../testing/chromium.ts';
 import {
   BILLING_COMMITTED,
   BILLING_GROUP,
@@ -16,51 +15,23 @@ import {
   startDashboardFixture,
 } from '../testing/dashboard-fixture.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const artifacts = new URL('../../../test-artifacts/dashboard/', import.meta.url).pathname;
-// The flags this machine needs: no sandbox as root, and no background connections to the
-// internet (the network is closed; Chromium would retry them at every start).
-const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const skip = existsSync(CHROMIUM)
-  ? false
-  : `no ${CHROMIUM}: install Debian's browser with 'apt-get install chromium'`;
-
 let fixture: DashboardFixture;
-let browser: Browser;
+let chrome: ChromiumPage;
 let page: Page;
-const pageErrors: string[] = [];
 
 before(async () => {
   if (skip !== false) return;
-  mkdirSync(artifacts, { recursive: true });
   fixture = await startDashboardFixture();
   await fixture.broker.observability.jobs.start('pushed-counts');
-  // launch() gives Chromium a new empty profile directory of its own and removes it on close.
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
-  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error') pageErrors.push(message.text());
-  });
+  chrome = await openChromiumPage({ viewport: { width: 1400, height: 1000 } });
+  page = chrome.page;
 });
 
 after(async () => {
   if (skip !== false) return;
-  await browser?.close();
+  await chrome?.close();
   await fixture?.close();
 });
-
-async function shot(name: string): Promise<void> {
-  await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
-}
 
 test('the overview shows counts, throughput charts and health', { skip }, async () => {
   await page.goto(`${fixture.url}#/overview`);
@@ -78,7 +49,7 @@ test('the overview shows counts, throughput charts and health', { skip }, async 
   // A sample or two in, the charts have drawn.
   await page.locator('.uplot').first().waitFor();
   await page.getByRole('cell', { name: 'storage' }).waitFor();
-  await shot('overview');
+  await chrome.shot('overview');
 });
 
 test('the topics page lists the topic and its page shows partitions and the newest records', {
@@ -88,11 +59,11 @@ test('the topics page lists the topic and its page shows partitions and the newe
   const row = page.getByTestId('topics-table').getByRole('row', { name: new RegExp(`^${ORDERS}\\b`) });
   await row.waitFor();
   await row.getByRole('cell', { name: String(2 * ORDERS_PER_PARTITION), exact: true }).waitFor();
-  await shot('topics');
+  await chrome.shot('topics');
   await row.getByRole('link', { name: ORDERS }).click();
   await page.getByTestId('partitions-table').getByRole('cell', { name: '10' }).first().waitFor();
   await page.getByTestId('records-table').getByText('widget-7').first().waitFor();
-  await shot('topic');
+  await chrome.shot('topic');
 });
 
 test('browsing from an offset shows JSON, text and binary values, and hex on request', { skip }, async () => {
@@ -105,7 +76,7 @@ test('browsing from an offset shows JSON, text and binary values, and hex on req
   await table.getByText('de ad be ef 00 ff').waitFor();
   assert.equal(await table.locator('tbody tr').count(), 3);
   assert.match((await table.locator('tbody tr').first().textContent()) ?? '', /"item": "widget-7"/);
-  await shot('topic-browse');
+  await chrome.shot('topic-browse');
   await page.getByTestId('browse-view').selectOption('hex');
   await table.getByText('70 6c 61 69 6e').waitFor();
   await page.getByTestId('browse-view').selectOption('auto');
@@ -116,7 +87,7 @@ test('the live tail shows a record produced while it runs', { skip }, async () =
   await page.getByTestId('browse-status').getByText('tailing partition 1').waitFor();
   await fixture.producer.send({ topic: ORDERS, partition: 1, key: 'tailed', value: '{"tailed":"yes"}' });
   await page.getByTestId('records-table').getByText('"tailed": "yes"').waitFor();
-  await shot('topic-tail');
+  await chrome.shot('topic-tail');
   await page.getByTestId('tail-toggle').click();
 });
 
@@ -127,7 +98,7 @@ test('editing a config saves it as a topic override', { skip }, async () => {
   await page.getByTestId('config-message').getByText('Set retention.ms = 7200000').waitFor();
   const row = page.locator('tr[data-config="retention.ms"]');
   await row.getByText('topic override').waitFor();
-  await shot('topic-config');
+  await chrome.shot('topic-config');
   assert.equal(fixture.broker.services.logs.describeTopic(ORDERS)?.configs['retention.ms'], '7200000');
 });
 
@@ -139,7 +110,7 @@ test('the groups page lists the group with its lag and a lag chart', { skip }, a
   const lag = 2 * (ORDERS_PER_PARTITION - BILLING_COMMITTED) + 1;
   await row.getByRole('cell', { name: String(lag), exact: true }).waitFor();
   await page.locator('.uplot').first().waitFor();
-  await shot('groups');
+  await chrome.shot('groups');
 });
 
 test('resetting offsets asks for confirmation, and confirming moves the lag', { skip }, async () => {
@@ -150,7 +121,7 @@ test('resetting offsets asks for confirmation, and confirming moves the lag', { 
   await page.getByTestId('reset-button').click();
   const dialog = page.getByTestId('confirm-dialog');
   await dialog.getByText(`Reset the committed offsets of group '${BILLING_GROUP}'`).waitFor();
-  await shot('group-reset-confirm');
+  await chrome.shot('group-reset-confirm');
   await dialog.getByRole('button', { name: 'Cancel' }).click();
   await page.getByTestId('reset-message').getByText('Reset cancelled.').waitFor();
   assert.equal(await page.getByTestId('total-lag').textContent(), String(lagBefore));
@@ -161,7 +132,7 @@ test('resetting offsets asks for confirmation, and confirming moves the lag', { 
     .getByTestId('total-lag')
     .getByText(String(2 * ORDERS_PER_PARTITION + 1))
     .waitFor();
-  await shot('group');
+  await chrome.shot('group');
 });
 
 test('the jobs page shows the running job graph and figures, and stops it after confirmation', {
@@ -174,14 +145,14 @@ test('the jobs page shows the running job graph and figures, and stops it after 
     .getByRole('cell', { name: /window/ })
     .first()
     .waitFor();
-  await shot('jobs');
+  await chrome.shot('jobs');
   await page.getByTestId('job-stop-pushed-counts').click();
   await page.getByTestId('confirm-dialog').getByRole('button', { name: 'Stop job' }).click();
   await page.getByTestId('job-start-pushed-counts').waitFor();
   assert.equal((await fixture.broker.observability.jobs.ended('pushed-counts')).state, 'stopped');
-  await shot('jobs-stopped');
+  await chrome.shot('jobs-stopped');
 });
 
 test('no page raised a script error', { skip }, () => {
-  assert.deepEqual(pageErrors, []);
+  assert.deepEqual(chrome.errors, []);
 });

@@ -8,6 +8,8 @@
 // committing: skipping would lose the alert, and `done` rejects so the operator hears of it.
 import { Consumer, type ConsumerOptions } from '../../../client/index.ts';
 import { type SentimentAlert, sentimentTopics } from '../records.ts';
+import { type RunningService, runningService } from '../running-service.ts';
+import { wakeableSleep } from '../wakeable-sleep.ts';
 import { alertToSlackMessage, type SlackAlertMessage } from './alert-message.ts';
 import { slackLimits } from './limits.ts';
 import { PostedAlerts } from './posted-alerts.ts';
@@ -51,12 +53,7 @@ export interface AlertPosterStats {
   retries: number;
 }
 
-export interface RunningAlertPoster {
-  stats(): AlertPosterStats;
-  /** Settles when the poster stops: resolves after close(), rejects on an error it cannot retry. */
-  readonly done: Promise<void>;
-  close(): Promise<void>;
-}
+export type RunningAlertPoster = RunningService<AlertPosterStats>;
 
 class Closed extends Error {}
 
@@ -101,19 +98,7 @@ export async function startAlertPoster(options: AlertPosterOptions): Promise<Run
   const report = (e: unknown) => options.onError?.(e instanceof Error ? e : new Error(String(e)));
 
   let closed = false;
-  let wake: (() => void) | null = null;
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        wake = null;
-        resolve();
-      }, ms);
-      wake = () => {
-        clearTimeout(timer);
-        wake = null;
-        resolve();
-      };
-    });
+  const { sleep, wake } = wakeableSleep();
 
   const postUntilAccepted = async (alert: SentimentAlert, message: SlackAlertMessage) => {
     let backoffMs = backoffMsInitial;
@@ -203,14 +188,8 @@ export async function startAlertPoster(options: AlertPosterOptions): Promise<Run
   // The caller learns of a failure through `done` or onError; never as an unhandled rejection.
   done.catch(() => undefined);
 
-  return {
-    stats: () => ({ ...stats }),
-    done,
-    close: async () => {
-      closed = true;
-      const w: (() => void) | null = wake;
-      if (w !== null) w();
-      await done.catch(() => undefined);
-    },
-  };
+  return runningService(stats, done, () => {
+    closed = true;
+    wake();
+  });
 }

@@ -11,7 +11,9 @@
 // https://api.x.com (API_V2_PREFIX, sent with the https module), so it cannot be pointed at a
 // local server, which is the only way to test a client here.
 import type { SocialMessage } from '../records.ts';
+import { type RunningService, runningService } from '../running-service.ts';
 import type { MessageSink } from '../slack/message-sink.ts';
+import { wakeableSleep } from '../wakeable-sleep.ts';
 import { type XReconnectPolicy, xLimits, xReconnectPolicy } from './limits.ts';
 import { reconnectDelayMs, type XFailureKind } from './reconnect-backoff.ts';
 import { type RuleOptions, syncStreamRules } from './stream-rules.ts';
@@ -44,12 +46,7 @@ export interface XStreamStats {
   dropped: number;
 }
 
-export interface RunningXStream {
-  stats(): XStreamStats;
-  /** Resolves after close(); rejects when the stream stops on an error it cannot retry. */
-  readonly done: Promise<void>;
-  close(): Promise<void>;
-}
+export type RunningXStream = RunningService<XStreamStats>;
 
 const streamFields = new URLSearchParams({
   'tweet.fields': 'created_at,author_id,lang',
@@ -80,19 +77,7 @@ export async function startXStream(options: XStreamOptions): Promise<RunningXStr
 
   let closed = false;
   let current: AbortController | null = null;
-  let wake: (() => void) | null = null;
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        wake = null;
-        resolve();
-      }, ms);
-      wake = () => {
-        clearTimeout(timer);
-        wake = null;
-        resolve();
-      };
-    });
+  const { sleep, wake } = wakeableSleep();
 
   const deliver = async (message: SocialMessage) => {
     let backoffMs = xLimits.sinkBackoffMsInitial;
@@ -219,16 +204,10 @@ export async function startXStream(options: XStreamOptions): Promise<RunningXStr
   const done = run();
   done.catch(report);
 
-  return {
-    stats: () => ({ ...stats }),
-    done,
-    close: async () => {
-      closed = true;
-      const w: (() => void) | null = wake;
-      if (w !== null) w();
-      const c: AbortController | null = current;
-      c?.abort(new Error('closed'));
-      await done.catch(() => undefined);
-    },
-  };
+  return runningService(stats, done, () => {
+    closed = true;
+    wake();
+    const c: AbortController | null = current;
+    c?.abort(new Error('closed'));
+  });
 }

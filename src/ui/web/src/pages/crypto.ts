@@ -3,8 +3,9 @@
 // markets (a click opens that market). Says how to start the app while its topics are absent.
 // The chosen market is kept in the address (#/crypto/kraken:BTC-USD) without a re-render.
 import { api } from '../api.ts';
-import { notRunningBanner, topicErrors, watchAppStatus } from '../apps/app-status.ts';
+import { AppPage } from '../apps/app-page.ts';
 import { openAppStream } from '../apps/app-stream.ts';
+import { trimColumns, windowSlot } from '../apps/chart-columns.ts';
 import { Feed } from '../apps/feed.ts';
 import { type BarColumns, PriceChart } from '../apps/price-chart.ts';
 import { h, replace } from '../dom.ts';
@@ -34,11 +35,7 @@ function spikeKey(s: SpikeRecord): string {
 
 export const cryptoPage: Page = (root, params) => {
   let selected: string | null = params[0] ?? null;
-  let alive = true;
-  let running = false;
-  const status = h('div');
-  const body = h('div', { class: 'apps-layout' });
-  replace(root, h('h1', {}, 'Crypto price spikes'), status, body);
+  const shell = new AppPage(root, 'Crypto price spikes');
 
   const search = h('input', {
     type: 'search',
@@ -54,7 +51,7 @@ export const cryptoPage: Page = (root, params) => {
   const feedList = h('ul', { class: 'feed', 'data-testid': 'spike-feed' });
   const chartPanel = section('Market', marketHead, chart.element, marketSpikes);
   replace(
-    body,
+    shell.body,
     h('div', { class: 'apps-side' }, section('Markets', search, listInfo, list)),
     h('div', { class: 'apps-main' }, chartPanel),
     h('div', { class: 'apps-feed' }, section('Live spike alerts', feedList)),
@@ -122,7 +119,7 @@ export const cryptoPage: Page = (root, params) => {
     try {
       const q = encodeURIComponent(search.value.trim());
       const found = await api.get<MarketSearch>(`api/apps/crypto/markets?q=${q}&limit=${SEARCH_LIMIT}`);
-      if (!alive || seq !== searchSeq) return;
+      if (!shell.alive || seq !== searchSeq) return;
       listInfo.textContent = `${found.markets.length} of ${count(found.total)} matching markets`;
       replace(
         list,
@@ -147,21 +144,15 @@ export const cryptoPage: Page = (root, params) => {
         ),
       );
     } catch (error) {
-      if (alive) replace(list, errorBanner((error as Error).message));
+      if (shell.alive) replace(list, errorBanner((error as Error).message));
     }
   };
 
   const onBar = (data: unknown) => {
     const { market, bar } = data as { market: MarketSummary; bar: ScoredBarRecord };
     if (columns === null || market.id !== selected) return;
-    const last = columns.windowStartMs.length - 1;
-    const at = columns.windowStartMs[last] === bar.windowStartMs ? last : columns.windowStartMs.length;
-    if (
-      at === columns.windowStartMs.length &&
-      last >= 0 &&
-      bar.windowStartMs < (columns.windowStartMs[last] ?? 0)
-    )
-      return;
+    const at = windowSlot(columns.windowStartMs, bar.windowStartMs);
+    if (at < 0) return;
     columns.windowStartMs[at] = bar.windowStartMs;
     columns.open[at] = bar.open;
     columns.high[at] = bar.high;
@@ -169,9 +160,7 @@ export const cryptoPage: Page = (root, params) => {
     columns.close[at] = bar.close;
     columns.volume[at] = bar.volume;
     columns.spike[at] = bar.spike || columns.spike[at] === true;
-    if (columns.windowStartMs.length > CHART_BARS_MAX) {
-      for (const column of Object.values(columns) as unknown[][]) column.shift();
-    }
+    trimColumns(columns, CHART_BARS_MAX);
     chart.update(columns);
     renderHead(market);
   };
@@ -206,7 +195,7 @@ export const cryptoPage: Page = (root, params) => {
     chartPanel.dataset.market = id;
     try {
       const bars = await api.get<MarketBars>(`api/apps/crypto/bars?market=${encodeURIComponent(id)}`);
-      if (!alive || selected !== id) return;
+      if (!shell.alive || selected !== id) return;
       columns = {
         windowStartMs: bars.windowStartMs,
         open: bars.open,
@@ -223,18 +212,18 @@ export const cryptoPage: Page = (root, params) => {
       renderMarketSpikes();
       openStream();
     } catch (error) {
-      if (alive && selected === id) replace(marketHead, errorBanner((error as Error).message));
+      if (shell.alive && selected === id) replace(marketHead, errorBanner((error as Error).message));
     }
   }
 
   const start = async () => {
     try {
       const { spikes } = await api.get<{ spikes: SpikeRecord[] }>(`api/apps/crypto/spikes?limit=${FEED_MAX}`);
-      if (!alive) return;
+      if (!shell.alive) return;
       feed.addAll([...spikes].reverse());
       renderFeed();
     } catch (error) {
-      if (alive) replace(feedList, errorBanner((error as Error).message));
+      if (shell.alive) replace(feedList, errorBanner((error as Error).message));
     }
     await refreshList();
     if (selected !== null) await choose(selected);
@@ -247,26 +236,13 @@ export const cryptoPage: Page = (root, params) => {
     debounce = setTimeout(() => void refreshList(), SEARCH_DEBOUNCE_MS);
   });
   const listTimer = setInterval(() => {
-    if (running) void refreshList();
+    if (shell.running) void refreshList();
   }, LIST_REFRESH_MS);
 
-  const stopStatus = watchAppStatus(
-    'crypto',
-    (s) => {
-      replace(status, s.running ? topicErrors(s) : notRunningBanner(s, 'crypto'));
-      body.hidden = !s.running;
-      if (s.running && !running) {
-        running = true;
-        void start();
-      }
-    },
-    (message) => replace(status, errorBanner(message)),
-  );
-  body.hidden = true;
+  shell.watch('crypto', start);
 
   return () => {
-    alive = false;
-    stopStatus();
+    shell.close();
     clearInterval(listTimer);
     if (debounce !== null) clearTimeout(debounce);
     closeStream?.();

@@ -3,8 +3,9 @@
 // with their labels. Says how to start the app while its topics are absent. The chosen keyword
 // is kept in the address (#/sentiment/kafka) without a re-render.
 import { api } from '../api.ts';
-import { notRunningBanner, topicErrors, watchAppStatus } from '../apps/app-status.ts';
+import { AppPage } from '../apps/app-page.ts';
 import { openAppStream } from '../apps/app-stream.ts';
+import { trimColumns, windowSlot } from '../apps/chart-columns.ts';
 import { Feed } from '../apps/feed.ts';
 import { SentimentChart, type TimelineColumns } from '../apps/sentiment-chart.ts';
 import { h, replace } from '../dom.ts';
@@ -33,11 +34,7 @@ function labelBadge(label: ScoredMessageRecord['label']): HTMLElement {
 
 export const sentimentPage: Page = (root, params) => {
   let selected: string | null = params[0] ?? null;
-  let alive = true;
-  let running = false;
-  const status = h('div');
-  const body = h('div', { class: 'apps-layout' });
-  replace(root, h('h1', {}, 'Keyword sentiment'), status, body);
+  const shell = new AppPage(root, 'Keyword sentiment');
 
   const picker = h('div', { class: 'keyword-picker', 'data-testid': 'keyword-picker' });
   const head = h('div', { class: 'market-head', 'data-testid': 'keyword-head' }, 'Pick a keyword.');
@@ -45,7 +42,7 @@ export const sentimentPage: Page = (root, params) => {
   const alertList = h('ul', { class: 'feed', 'data-testid': 'sentiment-alerts' });
   const messagesSlot = h('div', { 'data-testid': 'scored-messages' });
   replace(
-    body,
+    shell.body,
     h('div', { class: 'apps-side' }, section('Keywords', picker)),
     h(
       'div',
@@ -142,16 +139,13 @@ export const sentimentPage: Page = (root, params) => {
     keywords.set(keyword.keyword, keyword);
     renderPicker();
     if (keyword.keyword !== selected || columns === null) return;
-    const last = columns.windowStartMs.length - 1;
-    const lastStart = columns.windowStartMs[last];
-    if (lastStart !== undefined && point.windowStartMs < lastStart) return;
-    const at = lastStart === point.windowStartMs ? last : last + 1;
+    const at = windowSlot(columns.windowStartMs, point.windowStartMs);
+    if (at < 0) return;
     columns.windowStartMs[at] = point.windowStartMs;
     columns.messages[at] = point.messages;
     columns.negative[at] = point.negative;
     columns.meanScore[at] = point.meanScore;
-    if (columns.windowStartMs.length > TIMELINE_POINTS_MAX)
-      for (const column of Object.values(columns) as unknown[][]) column.shift();
+    trimColumns(columns, TIMELINE_POINTS_MAX);
     chart.update(columns);
     renderHead();
   };
@@ -174,7 +168,7 @@ export const sentimentPage: Page = (root, params) => {
       const t = await api.get<KeywordTimeline>(
         `api/apps/sentiment/timeline?keyword=${encodeURIComponent(keyword)}`,
       );
-      if (!alive || selected !== keyword) return;
+      if (!shell.alive || selected !== keyword) return;
       columns = {
         windowStartMs: t.windowStartMs,
         messages: t.messages,
@@ -185,7 +179,7 @@ export const sentimentPage: Page = (root, params) => {
       renderHead();
       renderMessages();
     } catch (error) {
-      if (alive && selected === keyword) replace(head, errorBanner((error as Error).message));
+      if (shell.alive && selected === keyword) replace(head, errorBanner((error as Error).message));
     }
   }
 
@@ -196,7 +190,7 @@ export const sentimentPage: Page = (root, params) => {
         api.get<{ alerts: SentimentAlertRecord[] }>(`api/apps/sentiment/alerts?limit=${ALERTS_MAX}`),
         api.get<{ messages: ScoredMessageRecord[] }>(`api/apps/sentiment/messages?limit=${MESSAGES_MAX}`),
       ]);
-      if (!alive) return;
+      if (!shell.alive) return;
       for (const s of k.keywords) keywords.set(s.keyword, s);
       alerts.addAll([...a.alerts].reverse());
       messages.addAll([...m.messages].reverse());
@@ -211,27 +205,14 @@ export const sentimentPage: Page = (root, params) => {
       const first = selected ?? k.keywords[0]?.keyword;
       if (first !== undefined) await choose(first);
     } catch (error) {
-      if (alive) replace(status, errorBanner((error as Error).message));
+      if (shell.alive) replace(shell.status, errorBanner((error as Error).message));
     }
   };
 
-  const stopStatus = watchAppStatus(
-    'sentiment',
-    (s) => {
-      replace(status, s.running ? topicErrors(s) : notRunningBanner(s, 'sentiment'));
-      body.hidden = !s.running;
-      if (s.running && !running) {
-        running = true;
-        void start();
-      }
-    },
-    (message) => replace(status, errorBanner(message)),
-  );
-  body.hidden = true;
+  shell.watch('sentiment', start);
 
   return () => {
-    alive = false;
-    stopStatus();
+    shell.close();
     closeStream?.();
     chart.destroy();
   };
