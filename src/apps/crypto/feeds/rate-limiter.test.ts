@@ -5,28 +5,25 @@ import { RateLimiter } from './rate-limiter.ts';
 import { FakeClock } from './testing/fake-clock.ts';
 
 describe('RateLimiter', () => {
-  it('spaces requests at the rate after the burst', async () => {
+  /** When each of `n` back-to-back takes got through, in ms after the first could start. */
+  async function startTimes(requestsPerSecond: number, burst: number, n: number): Promise<number[]> {
     const clock = new FakeClock();
     const start = clock.now();
-    const limiter = new RateLimiter(2, 1, clock);
+    const limiter = new RateLimiter(requestsPerSecond, burst, clock);
     const startedAt: number[] = [];
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < n; i++) {
       await limiter.take();
       startedAt.push(clock.now() - start);
     }
-    assert.deepEqual(startedAt, [0, 500, 1000, 1500, 2000]);
+    return startedAt;
+  }
+
+  it('spaces requests at the rate after the burst', async () => {
+    assert.deepEqual(await startTimes(2, 1, 5), [0, 500, 1000, 1500, 2000]);
   });
 
   it('lets a burst through at once, then refills', async () => {
-    const clock = new FakeClock();
-    const start = clock.now();
-    const limiter = new RateLimiter(10, 3, clock);
-    const startedAt: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      await limiter.take();
-      startedAt.push(clock.now() - start);
-    }
-    assert.deepEqual(startedAt, [0, 0, 0, 100, 200]);
+    assert.deepEqual(await startTimes(10, 3, 5), [0, 0, 0, 100, 200]);
   });
 
   it('serves concurrent callers in order, one interval apart', async () => {

@@ -3,8 +3,13 @@ import { describe, it } from 'node:test';
 import type { Trade } from '../records.ts';
 import { FeedHttpError, FeedResponseError } from './errors.ts';
 import { FakeClock } from './testing/fake-clock.ts';
-import { type FakeAnswer, startFakeExchange } from './testing/fake-exchange.ts';
-import { startTradePoller, type TradePollerOptions } from './trade-poller.ts';
+import { type FakeAnswer, type FakeExchange, startFakeExchange } from './testing/fake-exchange.ts';
+import {
+  type ExchangeFeedOptions,
+  startTradePoller,
+  type TradePoller,
+  type TradePollerOptions,
+} from './trade-poller.ts';
 
 const t0 = 1_700_000_000_000;
 
@@ -65,36 +70,66 @@ function baseOptions(
   };
 }
 
+interface PollRun {
+  readonly server: FakeExchange;
+  readonly poller: TradePoller;
+  readonly clock: FakeClock;
+  /** Every trade the sink received, in delivery order. */
+  readonly got: Trade[];
+  readonly errors: Error[];
+}
+
+/**
+ * Starts a fake exchange answering with `handle` and a poller of `feed` against it; waits until
+ * `done` holds, then stops both (the run's state stays readable).
+ */
+async function pollUntil(
+  handle: (url: URL) => FakeAnswer,
+  feed: Omit<ExchangeFeedOptions, 'baseUrl'>,
+  what: string,
+  done: (run: PollRun) => boolean,
+  clock = new FakeClock(),
+): Promise<PollRun> {
+  const server = await startFakeExchange(handle);
+  const got: Trade[] = [];
+  const errors: Error[] = [];
+  const poller = startTradePoller({
+    ...baseOptions(clock, got, errors),
+    exchanges: [{ ...feed, baseUrl: server.baseUrl }],
+  });
+  const run = { server, poller, clock, got, errors };
+  try {
+    await poller.ready;
+    await until(what, () => done(run));
+  } finally {
+    await poller.stop();
+    await server.close();
+  }
+  return run;
+}
+
 describe('startTradePoller()', () => {
   it('follows a forward cursor (Binance fromId) page by page: every trade once, none missing', async () => {
     let newest = 2_500;
-    const server = await startFakeExchange((url): FakeAnswer => {
-      if (url.pathname === '/api/v3/exchangeInfo') return { body: binanceMarkets };
-      const limit = Number(url.searchParams.get('limit'));
-      assert.equal(url.searchParams.get('symbol'), 'BTCUSDT');
-      let page: unknown[];
-      if (url.pathname === '/api/v3/trades') page = binanceTrades(Math.max(1, newest - limit + 1), newest);
-      else {
-        const fromId = Number(url.searchParams.get('fromId'));
-        page = binanceTrades(fromId, Math.min(newest, fromId + limit - 1));
-      }
-      // The market keeps trading between requests, until 6000 trades.
-      newest = Math.min(6_000, newest + 700);
-      return { body: page };
-    });
-    const clock = new FakeClock();
-    const got: Trade[] = [];
-    const errors: Error[] = [];
-    const poller = startTradePoller({
-      ...baseOptions(clock, got, errors),
-      exchanges: [{ exchange: 'binance', markets: ['BTC-USDT'], baseUrl: server.baseUrl }],
-    });
-    try {
-      await until('trade 6000', () => got.some((t) => t.tradeId === '6000'));
-    } finally {
-      await poller.stop();
-      await server.close();
-    }
+    const { server, poller, got, errors } = await pollUntil(
+      (url) => {
+        if (url.pathname === '/api/v3/exchangeInfo') return { body: binanceMarkets };
+        const limit = Number(url.searchParams.get('limit'));
+        assert.equal(url.searchParams.get('symbol'), 'BTCUSDT');
+        let page: unknown[];
+        if (url.pathname === '/api/v3/trades') page = binanceTrades(Math.max(1, newest - limit + 1), newest);
+        else {
+          const fromId = Number(url.searchParams.get('fromId'));
+          page = binanceTrades(fromId, Math.min(newest, fromId + limit - 1));
+        }
+        // The market keeps trading between requests, until 6000 trades.
+        newest = Math.min(6_000, newest + 700);
+        return { body: page };
+      },
+      { exchange: 'binance', markets: ['BTC-USDT'] },
+      'trade 6000',
+      (run) => run.got.some((t) => t.tradeId === '6000'),
+    );
     assert.deepEqual(errors, []);
     // The first poll starts from the newest page (1501..2500); from there nothing is skipped.
     assertContiguous(got, 1_501, 6_000);
@@ -105,41 +140,35 @@ describe('startTradePoller()', () => {
   it('walks a backward cursor (Coinbase after) back to the last seen trade', async () => {
     let newest = 1_500;
     let calls = 0;
-    const server = await startFakeExchange((url): FakeAnswer => {
-      if (url.pathname === '/products') {
-        return { body: [{ id: 'BTC-USD', base_currency: 'BTC', quote_currency: 'USD', status: 'online' }] };
-      }
-      assert.equal(url.pathname, '/products/BTC-USD/trades');
-      const limit = Number(url.searchParams.get('limit'));
-      const after = url.searchParams.get('after');
-      const top = after === null ? newest : Number(after) - 1;
-      const page = [];
-      for (let id = top; id > Math.max(0, top - limit); id--) {
-        page.push({
-          time: new Date(t0 + id).toISOString(),
-          trade_id: id,
-          price: '10.5',
-          size: '1',
-          side: 'buy',
-        });
-      }
-      // After the first poll, 2500 trades arrive at once: the next poll needs three pages.
-      if (++calls === 1) newest = 4_000;
-      return { body: page };
-    });
-    const clock = new FakeClock();
-    const got: Trade[] = [];
-    const errors: Error[] = [];
-    const poller = startTradePoller({
-      ...baseOptions(clock, got, errors),
-      exchanges: [{ exchange: 'coinbase', markets: ['BTC-USD'], baseUrl: server.baseUrl }],
-    });
-    try {
-      await until('trade 4000', () => got.some((t) => t.tradeId === '4000'));
-    } finally {
-      await poller.stop();
-      await server.close();
-    }
+    const { poller, got, errors } = await pollUntil(
+      (url) => {
+        if (url.pathname === '/products') {
+          return {
+            body: [{ id: 'BTC-USD', base_currency: 'BTC', quote_currency: 'USD', status: 'online' }],
+          };
+        }
+        assert.equal(url.pathname, '/products/BTC-USD/trades');
+        const limit = Number(url.searchParams.get('limit'));
+        const after = url.searchParams.get('after');
+        const top = after === null ? newest : Number(after) - 1;
+        const page = [];
+        for (let id = top; id > Math.max(0, top - limit); id--) {
+          page.push({
+            time: new Date(t0 + id).toISOString(),
+            trade_id: id,
+            price: '10.5',
+            size: '1',
+            side: 'buy',
+          });
+        }
+        // After the first poll, 2500 trades arrive at once: the next poll needs three pages.
+        if (++calls === 1) newest = 4_000;
+        return { body: page };
+      },
+      { exchange: 'coinbase', markets: ['BTC-USD'] },
+      'trade 4000',
+      (run) => run.got.some((t) => t.tradeId === '4000'),
+    );
     assert.deepEqual(errors, []);
     assertContiguous(got, 501, 4_000);
     assert.ok(
@@ -152,46 +181,40 @@ describe('startTradePoller()', () => {
   it('counts a gap when a latest-only endpoint (Bybit) moved on by more than a page', async () => {
     let newest = 60;
     let calls = 0;
-    const server = await startFakeExchange((url): FakeAnswer => {
-      if (url.pathname === '/v5/market/instruments-info') {
-        return {
-          body: {
-            retCode: 0,
-            retMsg: 'OK',
-            result: { list: [{ symbol: 'BTCUSDT', baseCoin: 'BTC', quoteCoin: 'USDT', status: 'Trading' }] },
-          },
-        };
-      }
-      const list = [];
-      for (let id = newest; id > newest - 60; id--) {
-        list.push({
-          execId: String(id),
-          symbol: 'BTCUSDT',
-          price: '1',
-          size: '1',
-          side: 'Buy',
-          time: String(t0 + id),
-        });
-      }
-      calls += 1;
-      if (calls === 1)
-        newest += 100; // more than a page: trades 61..100 are lost
-      else if (calls === 2) newest += 10;
-      return { body: { retCode: 0, retMsg: 'OK', result: { category: 'spot', list } } };
-    });
-    const clock = new FakeClock();
-    const got: Trade[] = [];
-    const errors: Error[] = [];
-    const poller = startTradePoller({
-      ...baseOptions(clock, got, errors),
-      exchanges: [{ exchange: 'bybit', markets: ['BTC-USDT'], baseUrl: server.baseUrl }],
-    });
-    try {
-      await until('trade 170', () => got.some((t) => t.tradeId === '170'));
-    } finally {
-      await poller.stop();
-      await server.close();
-    }
+    const { poller, got, errors } = await pollUntil(
+      (url) => {
+        if (url.pathname === '/v5/market/instruments-info') {
+          return {
+            body: {
+              retCode: 0,
+              retMsg: 'OK',
+              result: {
+                list: [{ symbol: 'BTCUSDT', baseCoin: 'BTC', quoteCoin: 'USDT', status: 'Trading' }],
+              },
+            },
+          };
+        }
+        const list = [];
+        for (let id = newest; id > newest - 60; id--) {
+          list.push({
+            execId: String(id),
+            symbol: 'BTCUSDT',
+            price: '1',
+            size: '1',
+            side: 'Buy',
+            time: String(t0 + id),
+          });
+        }
+        calls += 1;
+        if (calls === 1)
+          newest += 100; // more than a page: trades 61..100 are lost
+        else if (calls === 2) newest += 10;
+        return { body: { retCode: 0, retMsg: 'OK', result: { category: 'spot', list } } };
+      },
+      { exchange: 'bybit', markets: ['BTC-USDT'] },
+      'trade 170',
+      (run) => run.got.some((t) => t.tradeId === '170'),
+    );
     assert.deepEqual(errors, []);
     assert.equal(poller.stats().bybit?.gaps, 1);
     const ids = got.map((t) => Number(t.tradeId));
@@ -204,33 +227,23 @@ describe('startTradePoller()', () => {
 
   it('backs off on 429 for Retry-After, then on 503 exponentially, then succeeds', async () => {
     let trades = 0;
-    const server = await startFakeExchange((url): FakeAnswer => {
-      if (url.pathname === '/api/v3/exchangeInfo') return { body: binanceMarkets };
-      trades += 1;
-      if (trades === 1)
-        return {
-          status: 429,
-          body: { code: -1003, msg: 'Too many requests' },
-          headers: { 'retry-after': '7' },
-        };
-      if (trades === 2) return { status: 503, body: 'Service Unavailable' };
-      return { body: binanceTrades(1, 3) };
-    });
-    const clock = new FakeClock();
-    const got: Trade[] = [];
-    const errors: Error[] = [];
-    const poller = startTradePoller({
-      ...baseOptions(clock, got, errors),
-      exchanges: [
-        { exchange: 'binance', markets: ['BTC-USDT'], baseUrl: server.baseUrl, requestsPerSecond: 1000 },
-      ],
-    });
-    try {
-      await until('3 trades', () => got.length === 3);
-    } finally {
-      await poller.stop();
-      await server.close();
-    }
+    const { poller, clock, errors } = await pollUntil(
+      (url) => {
+        if (url.pathname === '/api/v3/exchangeInfo') return { body: binanceMarkets };
+        trades += 1;
+        if (trades === 1)
+          return {
+            status: 429,
+            body: { code: -1003, msg: 'Too many requests' },
+            headers: { 'retry-after': '7' },
+          };
+        if (trades === 2) return { status: 503, body: 'Service Unavailable' };
+        return { body: binanceTrades(1, 3) };
+      },
+      { exchange: 'binance', markets: ['BTC-USDT'], requestsPerSecond: 1000 },
+      '3 trades',
+      (run) => run.got.length === 3,
+    );
     assert.deepEqual(errors, []);
     const at = clock.sleeps.indexOf(7_000);
     assert.ok(at >= 0, `no 7 s sleep in ${clock.sleeps.join(',')}`);
@@ -240,22 +253,15 @@ describe('startTradePoller()', () => {
   });
 
   it('gives up on a 4xx at once and reports it, naming exchange, market, status and body', async () => {
-    const server = await startFakeExchange((url): FakeAnswer => {
-      if (url.pathname === '/api/v3/exchangeInfo') return { body: binanceMarkets };
-      return { status: 400, body: { code: -1121, msg: 'Invalid symbol.' } };
-    });
-    const clock = new FakeClock();
-    const errors: Error[] = [];
-    const poller = startTradePoller({
-      ...baseOptions(clock, [], errors),
-      exchanges: [{ exchange: 'binance', markets: ['BTC-USDT'], baseUrl: server.baseUrl }],
-    });
-    try {
-      await until('an error', () => errors.length > 0);
-    } finally {
-      await poller.stop();
-      await server.close();
-    }
+    const { poller, errors } = await pollUntil(
+      (url) => {
+        if (url.pathname === '/api/v3/exchangeInfo') return { body: binanceMarkets };
+        return { status: 400, body: { code: -1121, msg: 'Invalid symbol.' } };
+      },
+      { exchange: 'binance', markets: ['BTC-USDT'] },
+      'an error',
+      (run) => run.errors.length > 0,
+    );
     const error = errors[0];
     assert.ok(error instanceof FeedHttpError, String(error));
     assert.match(
@@ -268,25 +274,17 @@ describe('startTradePoller()', () => {
 
   it('reports a malformed page and keeps polling; the next good page is delivered', async () => {
     let calls = 0;
-    const server = await startFakeExchange((url): FakeAnswer => {
-      if (url.pathname === '/api/v3/exchangeInfo') return { body: binanceMarkets };
-      calls += 1;
-      if (calls === 1) return { body: [{ id: 1, price: 'oops', qty: '1', time: t0, isBuyerMaker: true }] };
-      return { body: binanceTrades(1, 2) };
-    });
-    const clock = new FakeClock();
-    const got: Trade[] = [];
-    const errors: Error[] = [];
-    const poller = startTradePoller({
-      ...baseOptions(clock, got, errors),
-      exchanges: [{ exchange: 'binance', markets: ['BTC-USDT'], baseUrl: server.baseUrl }],
-    });
-    try {
-      await until('2 trades', () => got.length === 2);
-    } finally {
-      await poller.stop();
-      await server.close();
-    }
+    const { poller, errors } = await pollUntil(
+      (url) => {
+        if (url.pathname === '/api/v3/exchangeInfo') return { body: binanceMarkets };
+        calls += 1;
+        if (calls === 1) return { body: [{ id: 1, price: 'oops', qty: '1', time: t0, isBuyerMaker: true }] };
+        return { body: binanceTrades(1, 2) };
+      },
+      { exchange: 'binance', markets: ['BTC-USDT'] },
+      '2 trades',
+      (run) => run.got.length === 2,
+    );
     assert.equal(errors.length, 1);
     assert.ok(errors[0] instanceof FeedResponseError);
     assert.match(errors[0].message, /^binance BTC-USDT: expected price to be a positive number, got "oops"$/);
@@ -294,23 +292,15 @@ describe('startTradePoller()', () => {
   });
 
   it('reports markets the exchange does not list and polls the others', async () => {
-    const server = await startFakeExchange((url): FakeAnswer => {
-      if (url.pathname === '/api/v3/exchangeInfo') return { body: binanceMarkets };
-      return { body: binanceTrades(1, 1) };
-    });
-    const errors: Error[] = [];
-    const got: Trade[] = [];
-    const poller = startTradePoller({
-      ...baseOptions(new FakeClock(), got, errors),
-      exchanges: [{ exchange: 'binance', markets: ['BTC-USDT', 'NOPE-USD'], baseUrl: server.baseUrl }],
-    });
-    try {
-      await poller.ready;
-      await until('1 trade', () => got.length === 1);
-    } finally {
-      await poller.stop();
-      await server.close();
-    }
+    const { errors } = await pollUntil(
+      (url) => {
+        if (url.pathname === '/api/v3/exchangeInfo') return { body: binanceMarkets };
+        return { body: binanceTrades(1, 1) };
+      },
+      { exchange: 'binance', markets: ['BTC-USDT', 'NOPE-USD'] },
+      '1 trade',
+      (run) => run.got.length === 1,
+    );
     assert.match(errors[0]?.message ?? '', /binance: no such market\(s\) NOPE-USD/);
   });
 
@@ -366,44 +356,32 @@ describe('startTradePoller()', () => {
   it("spaces one exchange's requests by its rate limit, on the poller's clock", async () => {
     const clock = new FakeClock();
     const requestTimes: number[] = [];
-    const server = await startFakeExchange((url): FakeAnswer => {
-      requestTimes.push(clock.now());
-      if (url.pathname === '/0/public/AssetPairs') {
+    await pollUntil(
+      (url) => {
+        requestTimes.push(clock.now());
+        if (url.pathname === '/0/public/AssetPairs') {
+          return {
+            body: {
+              error: [],
+              result: Object.fromEntries(
+                ['ETH', 'SOL', 'ADA'].map((b) => [
+                  `${b}USD`,
+                  { altname: `${b}USD`, wsname: `${b}/USD`, status: 'online' },
+                ]),
+              ),
+            },
+          };
+        }
+        const pair = url.searchParams.get('pair') ?? '';
         return {
-          body: {
-            error: [],
-            result: Object.fromEntries(
-              ['ETH', 'SOL', 'ADA'].map((b) => [
-                `${b}USD`,
-                { altname: `${b}USD`, wsname: `${b}/USD`, status: 'online' },
-              ]),
-            ),
-          },
+          body: { error: [], result: { [pair]: [['1.5', '2', 1700000000.5, 's', 'l', '', 1]], last: '1' } },
         };
-      }
-      const pair = url.searchParams.get('pair') ?? '';
-      return {
-        body: { error: [], result: { [pair]: [['1.5', '2', 1700000000.5, 's', 'l', '', 1]], last: '1' } },
-      };
-    });
-    const got: Trade[] = [];
-    const poller = startTradePoller({
-      ...baseOptions(clock, got, []),
-      exchanges: [
-        {
-          exchange: 'kraken',
-          markets: ['ETH-USD', 'SOL-USD', 'ADA-USD'],
-          baseUrl: server.baseUrl,
-          requestsPerSecond: 2,
-        },
-      ],
-    });
-    try {
-      await until('3 markets polled', () => got.length === 3 && requestTimes.length >= 6);
-    } finally {
-      await poller.stop();
-      await server.close();
-    }
+      },
+      { exchange: 'kraken', markets: ['ETH-USD', 'SOL-USD', 'ADA-USD'], requestsPerSecond: 2 },
+      '3 markets polled',
+      (run) => run.got.length === 3 && requestTimes.length >= 6,
+      clock,
+    );
     // Virtual time only moves when the limiter sleeps, so at 2/s with a burst of 1 the i-th
     // request (0-based) can only arrive once at least i * 500 ms have passed.
     const start = requestTimes[0] as number;

@@ -5,9 +5,9 @@
 // isBuyerMaker true means the seller was the taker. Errors: HTTP 4xx with { code, msg }.
 // Docs: https://developers.binance.com/docs/binance-spot-api-docs/rest-api/market-data-endpoints
 // (Recent trades list, Old trade lookup); weights there: 6000/min per IP, 25 per trades call.
-import type { Trade } from '../../records.ts';
-import type { ExchangeAdapter, MarketInfo, TradePage } from '../exchange-adapter.ts';
-import { asId, asList, asPositive, asRecord, asText, asTimeMs, field, marketName } from '../parse.ts';
+import type { ExchangeAdapter } from '../exchange-adapter.ts';
+import { asList, asRecord, asText, field } from '../parse.ts';
+import { marketListParser, newestId, tradeListParser } from '../shapes.ts';
 
 const exchange = 'binance';
 
@@ -19,54 +19,41 @@ export const binanceAdapter: ExchangeAdapter = {
   pageSize: 1000,
   requestsPerSecond: 2,
   marketsRequest: () => ({ path: '/api/v3/exchangeInfo', query: {} }),
-  parseMarkets(body) {
-    const ctx = { exchange, market: 'markets' };
-    const symbols = asList(
-      field(asRecord(body, ctx, 'exchangeInfo'), 'symbols', ctx, 'exchangeInfo'),
-      ctx,
-      'symbols',
-    );
-    const markets: MarketInfo[] = [];
-    for (const raw of symbols) {
-      const s = asRecord(raw, ctx, 'a symbol');
-      if (field(s, 'status', ctx, 'a symbol') !== 'TRADING') continue;
-      const base = asText(field(s, 'baseAsset', ctx, 'a symbol'), ctx, 'baseAsset');
-      const quote = asText(field(s, 'quoteAsset', ctx, 'a symbol'), ctx, 'quoteAsset');
-      markets.push({
-        exchange,
-        market: marketName(base, quote, ctx),
-        symbol: asText(s.symbol, ctx, 'symbol'),
-      });
-    }
-    return markets;
-  },
+  parseMarkets: marketListParser(
+    exchange,
+    (body, ctx) =>
+      asList(field(asRecord(body, ctx, 'exchangeInfo'), 'symbols', ctx, 'exchangeInfo'), ctx, 'symbols'),
+    {
+      entry: 'a symbol',
+      base: 'baseAsset',
+      quote: 'quoteAsset',
+      symbol: 'symbol',
+      active: (s, ctx) => field(s, 'status', ctx, 'a symbol') === 'TRADING',
+    },
+  ),
   tradesRequest(market, cursor) {
     const query = { symbol: market.symbol, limit: '1000' };
     return cursor === null
       ? { path: '/api/v3/trades', query }
       : { path: '/api/v3/historicalTrades', query: { ...query, fromId: cursor } };
   },
-  parseTrades(market, body): TradePage {
-    const ctx = { exchange, market: market.market };
-    const trades: Trade[] = [];
-    let maxId = -1;
-    for (const raw of asList(body, ctx, 'the trades response')) {
-      const t = asRecord(raw, ctx, 'a trade');
-      const id = asId(field(t, 'id', ctx, 'a trade'), ctx, 'trade id');
-      const maker = field(t, 'isBuyerMaker', ctx, 'a trade');
-      if (typeof maker !== 'boolean') asText(maker, ctx, 'isBuyerMaker (a boolean)');
-      maxId = Math.max(maxId, Number(id));
-      trades.push({
-        exchange,
-        market: market.market,
-        price: asPositive(field(t, 'price', ctx, 'a trade'), ctx, 'price'),
-        amount: asPositive(field(t, 'qty', ctx, 'a trade'), ctx, 'qty'),
-        side: maker === true ? 'sell' : 'buy',
-        tradeId: id,
-        timestampMs: asTimeMs(field(t, 'time', ctx, 'a trade'), 'ms', ctx, 'time'),
-      });
-    }
+  parseTrades: tradeListParser(
+    exchange,
+    (body, ctx) => asList(body, ctx, 'the trades response'),
+    {
+      id: 'id',
+      idLabel: 'trade id',
+      price: 'price',
+      amount: 'qty',
+      time: 'time',
+      timeUnit: 'ms',
+      side: 'isBuyerMaker',
+      sides: (maker, ctx) => {
+        if (typeof maker !== 'boolean') asText(maker, ctx, 'isBuyerMaker (a boolean)');
+        return maker === true ? 'sell' : 'buy';
+      },
+    },
     // fromId is inclusive: the next page starts one past the newest id seen.
-    return { trades, next: maxId >= 0 ? String(maxId + 1) : null };
-  },
+    newestId(1),
+  ),
 };

@@ -5,28 +5,11 @@
 // requests per 10 minutes.
 // Docs: https://www.bitstamp.net/api/#tag/Transactions-public and
 // https://www.bitstamp.net/api/#tag/Market-info/operation/GetTradingPairsInfo
-import type { Trade } from '../../records.ts';
-import type { ExchangeAdapter, MarketInfo, TradePage } from '../exchange-adapter.ts';
-import {
-  asId,
-  asList,
-  asPositive,
-  asRecord,
-  asText,
-  asTimeMs,
-  fail,
-  field,
-  marketName,
-  type ParseContext,
-} from '../parse.ts';
+import type { ExchangeAdapter, MarketInfo } from '../exchange-adapter.ts';
+import { asRecord, asText, fail, field, marketName } from '../parse.ts';
+import { bareList, tradeListParser } from '../shapes.ts';
 
 const exchange = 'bitstamp';
-
-function rejectErrorEnvelope(body: unknown, ctx: ParseContext): void {
-  if (typeof body === 'object' && body !== null && !Array.isArray(body)) {
-    fail(ctx, 'the exchange answered with an error instead of a list', body);
-  }
-}
 
 export const bitstampAdapter: ExchangeAdapter = {
   id: exchange,
@@ -40,9 +23,8 @@ export const bitstampAdapter: ExchangeAdapter = {
   marketsRequest: () => ({ path: '/api/v2/trading-pairs-info/', query: {} }),
   parseMarkets(body) {
     const ctx = { exchange, market: 'markets' };
-    rejectErrorEnvelope(body, ctx);
     const markets: MarketInfo[] = [];
-    for (const raw of asList(body, ctx, 'the pairs response')) {
+    for (const raw of bareList('the pairs response')(body, ctx)) {
       const p = asRecord(raw, ctx, 'a pair');
       if (p.trading !== undefined && p.trading !== 'Enabled') continue;
       const name = asText(field(p, 'name', ctx, 'a pair'), ctx, 'name');
@@ -61,24 +43,19 @@ export const bitstampAdapter: ExchangeAdapter = {
     path: `/api/v2/transactions/${encodeURIComponent(market.symbol)}/`,
     query: { time: 'minute' },
   }),
-  parseTrades(market, body): TradePage {
-    const ctx = { exchange, market: market.market };
-    rejectErrorEnvelope(body, ctx);
-    const trades: Trade[] = [];
-    for (const raw of asList(body, ctx, 'the transactions response')) {
-      const t = asRecord(raw, ctx, 'a transaction');
-      const type = String(field(t, 'type', ctx, 'a transaction'));
-      if (type !== '0' && type !== '1') fail(ctx, "expected type '0' (buy) or '1' (sell)", t.type);
-      trades.push({
-        exchange,
-        market: market.market,
-        price: asPositive(field(t, 'price', ctx, 'a transaction'), ctx, 'price'),
-        amount: asPositive(field(t, 'amount', ctx, 'a transaction'), ctx, 'amount'),
-        side: type === '0' ? 'buy' : 'sell',
-        tradeId: asId(field(t, 'tid', ctx, 'a transaction'), ctx, 'tid'),
-        timestampMs: asTimeMs(field(t, 'date', ctx, 'a transaction'), 's', ctx, 'date'),
-      });
-    }
-    return { trades, next: null };
-  },
+  parseTrades: tradeListParser(exchange, bareList('the transactions response'), {
+    entry: 'a transaction',
+    id: 'tid',
+    price: 'price',
+    amount: 'amount',
+    time: 'date',
+    timeUnit: 's',
+    side: 'type',
+    // "0" buy, "1" sell; sent as a string, accepted as a number too.
+    sides: (raw, ctx) => {
+      const type = String(raw);
+      if (type !== '0' && type !== '1') fail(ctx, "expected type '0' (buy) or '1' (sell)", raw);
+      return type === '0' ? 'buy' : 'sell';
+    },
+  }),
 };

@@ -5,20 +5,9 @@
 // after that tid. Errors: { result: "error", reason, message }. Public limit 120 requests/min.
 // Docs: https://developer.gemini.com/trading/rest-api/market-data/list-trades and
 // https://docs.gemini.com/rest-api/#symbols
-import type { Trade } from '../../records.ts';
-import type { ExchangeAdapter, MarketInfo, TradePage } from '../exchange-adapter.ts';
-import {
-  asId,
-  asList,
-  asPositive,
-  asRecord,
-  asText,
-  asTimeMs,
-  fail,
-  field,
-  marketName,
-  type ParseContext,
-} from '../parse.ts';
+import type { ExchangeAdapter, MarketInfo } from '../exchange-adapter.ts';
+import { asText, marketName, type ParseContext } from '../parse.ts';
+import { bareList, newestId, tradeListParser } from '../shapes.ts';
 
 const exchange = 'gemini';
 
@@ -41,12 +30,6 @@ const quoteSuffixes = [
   'SOL',
 ];
 
-function rejectErrorEnvelope(body: unknown, ctx: ParseContext): void {
-  if (typeof body === 'object' && body !== null && !Array.isArray(body)) {
-    fail(ctx, 'the exchange answered with an error instead of a list', body);
-  }
-}
-
 function splitSymbol(symbol: string, ctx: ParseContext): string | null {
   const upper = symbol.toUpperCase();
   for (const quote of quoteSuffixes) {
@@ -66,9 +49,8 @@ export const geminiAdapter: ExchangeAdapter = {
   marketsRequest: () => ({ path: '/v1/symbols', query: {} }),
   parseMarkets(body) {
     const ctx = { exchange, market: 'markets' };
-    rejectErrorEnvelope(body, ctx);
     const markets: MarketInfo[] = [];
-    for (const raw of asList(body, ctx, 'the symbols response')) {
+    for (const raw of bareList('the symbols response')(body, ctx)) {
       const symbol = asText(raw, ctx, 'a symbol');
       const market = splitSymbol(symbol, ctx);
       // Perpetuals (btcgusdperp) and unknown quotes are skipped: the app polls spot pairs.
@@ -82,30 +64,19 @@ export const geminiAdapter: ExchangeAdapter = {
     if (cursor !== null) query.since_tid = cursor;
     return { path: `/v1/trades/${encodeURIComponent(market.symbol)}`, query };
   },
-  parseTrades(market, body): TradePage {
-    const ctx = { exchange, market: market.market };
-    rejectErrorEnvelope(body, ctx);
-    const trades: Trade[] = [];
-    let newest = -1;
-    for (const raw of asList(body, ctx, 'the trades response')) {
-      const t = asRecord(raw, ctx, 'a trade');
-      const tid = asId(field(t, 'tid', ctx, 'a trade'), ctx, 'tid');
-      newest = Math.max(newest, Number(tid));
-      const type = field(t, 'type', ctx, 'a trade');
+  parseTrades: tradeListParser(
+    exchange,
+    bareList('the trades response'),
+    {
+      id: 'tid',
+      price: 'price',
+      amount: 'amount',
+      time: 'timestampms',
+      timeUnit: 'ms',
+      side: 'type',
       // Auction and block trades have no taker; they move the cursor but are not emitted.
-      if (type === 'auction' || type === 'block') continue;
-      if (type !== 'buy' && type !== 'sell')
-        fail(ctx, "expected type 'buy', 'sell', 'auction' or 'block'", type);
-      trades.push({
-        exchange,
-        market: market.market,
-        price: asPositive(field(t, 'price', ctx, 'a trade'), ctx, 'price'),
-        amount: asPositive(field(t, 'amount', ctx, 'a trade'), ctx, 'amount'),
-        side: type,
-        tradeId: tid,
-        timestampMs: asTimeMs(field(t, 'timestampms', ctx, 'a trade'), 'ms', ctx, 'timestampms'),
-      });
-    }
-    return { trades, next: newest >= 0 ? String(newest) : null };
-  },
+      sides: { buy: 'buy', sell: 'sell', auction: null, block: null },
+    },
+    newestId(),
+  ),
 };
