@@ -25,6 +25,9 @@ export const cryptoLimits = {
   recentSpikesMax: 1_000,
   /** Records handed to the producer before awaiting their acknowledgements. */
   producerInFlightMax: 10_000,
+  /** Trades read back per partition of the trades topic to find where each market's price
+   * stands when a live feed continues an earlier run (about ten minutes of the demo's flow). */
+  resumeTailRecordsMax: 200_000,
   /** Largest model file read (a model is a few kB; anything larger is not one). */
   modelFileBytesMax: 1_000_000,
 } as const;

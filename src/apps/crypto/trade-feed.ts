@@ -12,7 +12,7 @@ import { cryptoLimits } from './limits.ts';
 import { cryptoTopics, marketId, type Trade } from './records.ts';
 import type { InjectedSpike, SpikeOptions } from './spike-schedule.ts';
 import { TradeGenerator } from './trade-generator.ts';
-import { type MarketUniverseOptions, marketUniverse } from './universe.ts';
+import { type MarketSpec, type MarketUniverseOptions, marketUniverse } from './universe.ts';
 
 export interface TradeFeedProgress {
   readonly trades: number;
@@ -37,6 +37,9 @@ export interface TradeFeedOptions {
   readonly spanMs?: number;
   /** Realtime mode: stop by itself after this long (default: only stop()). */
   readonly durationMs?: number;
+  /** Where markets start (id → price), e.g. readLastPrices() of an earlier run; others start at
+   * their universe's price. */
+  readonly startPrices?: ReadonlyMap<string, number>;
   readonly onProgress?: (progress: TradeFeedProgress) => void;
   readonly onSpike?: (spike: InjectedSpike) => void;
 }
@@ -96,6 +99,17 @@ export function startTradeFeed(options: TradeFeedOptions): TradeFeed {
   };
 }
 
+function startingAt(
+  universe: readonly MarketSpec[],
+  prices: ReadonlyMap<string, number> | undefined,
+): MarketSpec[] {
+  if (prices === undefined) return [...universe];
+  return universe.map((m) => {
+    const price = prices.get(marketId(m.exchange, m.market));
+    return price === undefined || !(price > 0) ? m : { ...m, price };
+  });
+}
+
 async function run(
   options: TradeFeedOptions,
   isStopped: () => boolean,
@@ -109,7 +123,7 @@ async function run(
     ? startMs + (options.durationMs ?? Number.POSITIVE_INFINITY)
     : startMs + (options.spanMs ?? 0);
   const generator = new TradeGenerator({
-    universe: marketUniverse(options.universe),
+    universe: startingAt(marketUniverse(options.universe), options.startPrices),
     seed: options.seed,
     startMs,
     tradesPerSecond: options.tradesPerSecond,

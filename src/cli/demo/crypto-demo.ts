@@ -13,6 +13,7 @@ import {
   startTradeFeed,
   type TradeFeedProgress,
 } from '../../apps/crypto/index.ts';
+import { readLastPrices } from '../../apps/crypto/last-prices.ts';
 import { Producer } from '../../client/producer.ts';
 import type { DemoApp, DemoFeed } from './demo-runner.ts';
 
@@ -67,16 +68,28 @@ export function cryptoDemo(options: CryptoDemoOptions): DemoApp {
     ],
     async startFeeds(bootstrap, logger) {
       const feeds: DemoFeed[] = [];
-      if (options.markets > 0) feeds.push(simulatedTrades(options, bootstrap));
+      if (options.markets > 0) feeds.push(await simulatedTrades(options, bootstrap, logger));
       if (options.poll.length > 0) feeds.push(await polledTrades(options.poll, bootstrap, logger));
       return feeds;
     },
   };
 }
 
-function simulatedTrades(options: CryptoDemoOptions, bootstrap: string): DemoFeed {
+async function simulatedTrades(
+  options: CryptoDemoOptions,
+  bootstrap: string,
+  logger: Logger,
+): Promise<DemoFeed> {
+  // A demo started again continues each market from its last trade, not from its base price.
+  const startPrices = await readLastPrices({ bootstrap, topic: cryptoTopics.trades });
+  if (startPrices.size > 0)
+    logger.info(
+      { markets: startPrices.size },
+      `Continuing ${startPrices.size} markets from their last trades`,
+    );
   let progress: TradeFeedProgress = { trades: 0, timeMs: 0, spikes: 0 };
   const feed = startTradeFeed({
+    startPrices,
     bootstrap,
     topic: cryptoTopics.trades,
     partitions: options.partitions,
