@@ -12,6 +12,12 @@ export const protocolLimits = {
   arrayItemsMax: 10_000_000,
   /** Deepest nesting of structs a decoder follows (descriptors nest at most 5 deep today). */
   structDepthMax: 16,
+  /** Most messages one legacy message set (magic 0/1, Produce v0-2) may hold, counting those
+   * inside compressed wrappers. */
+  legacyMessageSetMessagesMax: 1_000_000,
+  /** Largest total decompressed size of all compressed wrappers in one legacy message set, so a
+   * set of many small gzip bombs is bounded as a whole, not only wrapper by wrapper. */
+  legacyMessageSetDecompressedBytesMax: 64 * 1024 * 1024,
 } as const;
 
 /** The broker's network front (src/broker). */
