@@ -32,7 +32,10 @@ const byStorageCode: Readonly<Record<StorageErrorCode, number>> = {
 export function errorCodeFor(error: unknown): number {
   if (isStorageError(error)) return byStorageCode[error.code] ?? ErrorCode.unknownServerError;
   if (isProtocolError(error)) {
-    return error.code === 'corrupt_record_batch' ? ErrorCode.corruptMessage : ErrorCode.invalidRequest;
+    if (error.code === 'corrupt_record_batch') return ErrorCode.corruptMessage;
+    // Data a request's version cannot carry, such as zstd batches fetched by a legacy version.
+    if (error.code === 'unsupported_compression') return ErrorCode.unsupportedCompressionType;
+    return ErrorCode.invalidRequest;
   }
   return ErrorCode.unknownServerError;
 }

@@ -17,9 +17,14 @@
 // the coordinator added this partition to (checked on the queue too, so it cannot land after the
 // transaction's marker); Write on the transactional id is required. Clients may not send control
 // batches (INVALID_RECORD): only the transaction coordinator writes markers.
+// v0-2 carry legacy message sets (magic 0/1), which the records module up-converts to one record
+// batch before the checks above, so storage holds magic 2 only: magic-0 messages get no timestamp
+// (-1) unless the topic uses LogAppendTime, client offsets are ignored, and the response carries
+// the base offset (and, v2, the append time) as for any batch.
 import { brokerLimits } from '../../limits.ts';
 import type { RecordsData } from '../../protocol/codec-support.ts';
 import { ErrorCode } from '../../protocol/error-codes.ts';
+import { isProtocolError } from '../../protocol/errors.ts';
 import { ApiKey } from '../../protocol/generated/apis.ts';
 import { decodeProduceRequest, type ProduceRequest } from '../../protocol/generated/produce-request.ts';
 import {
@@ -30,6 +35,10 @@ import {
   type ProduceResponsePartitionProduceResponse,
 } from '../../protocol/generated/produce-response.ts';
 import { batchAttributes, batchOffsets } from '../../protocol/records/batch-header.ts';
+import {
+  isLegacyProduceVersion,
+  upConvertLegacyMessageSet,
+} from '../../protocol/records/legacy-conversion.ts';
 import { validateRecordBatch } from '../../protocol/records/record-batch.ts';
 import { splitBatches } from '../../protocol/records/split-batches.ts';
 import { errorCodeFor } from '../error-code-for.ts';
@@ -53,14 +62,36 @@ function failed(
   return r;
 }
 
+/** The record batches of a request's records: v0-2's legacy message set up-converted to one. */
+async function recordBatches(
+  index: number,
+  records: RecordsData,
+  apiVersion: number,
+): Promise<Buffer | PartitionResult> {
+  const buf = Buffer.isBuffer(records) ? records : Buffer.concat(records as Buffer[]);
+  if (!isLegacyProduceVersion(apiVersion)) return buf;
+  try {
+    return await upConvertLegacyMessageSet(buf);
+  } catch (error) {
+    if (!isProtocolError(error)) throw error;
+    const code =
+      error.code === 'unsupported_compression'
+        ? ErrorCode.unsupportedCompressionType
+        : ErrorCode.corruptMessage;
+    return failed(index, code, error.message);
+  }
+}
+
 /** The records as one buffer checked batch by batch, or the partition's failure. */
-function checkedRecords(
+async function checkedRecords(
   index: number,
   records: RecordsData | null,
   maxMessageBytes: number,
-): Buffer | PartitionResult {
+  apiVersion: number,
+): Promise<Buffer | PartitionResult> {
   if (records === null) return failed(index, ErrorCode.invalidRecord, 'Produce request has no records');
-  const buf = Buffer.isBuffer(records) ? records : Buffer.concat(records as Buffer[]);
+  const buf = await recordBatches(index, records, apiVersion);
+  if (!Buffer.isBuffer(buf)) return buf;
   let split: ReturnType<typeof splitBatches>;
   try {
     split = splitBatches(buf);
@@ -100,7 +131,7 @@ async function appendPartition(
   const { logs, appends } = ctx.services;
   const log = logs.partition(topic, index);
   if (log === undefined) return failed(index, ErrorCode.unknownTopicOrPartition, null);
-  const checked = checkedRecords(index, records, log.config.maxMessageBytes);
+  const checked = await checkedRecords(index, records, log.config.maxMessageBytes, ctx.apiVersion);
   if (!Buffer.isBuffer(checked)) return checked;
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<'timeout'>((resolve) => {

@@ -8,7 +8,12 @@
 // carries the last stable offset (the first offset of the oldest open transaction, else the high
 // watermark); read_committed (v4+) reads only below it and gets the aborted transactions that
 // overlap the batches returned, so the client can drop their records.
-// Batches are served as stored (magic 2), so clients of v0-3 that expect older formats cannot read them.
+// v4+ get batches as stored (magic 2). v0-3 get them down-converted by the records module (v0-1
+// magic 0, v2-3 magic 1; offsets kept, control batches left out, aborted data included since these
+// versions are read_uncommitted only; zstd data is UNSUPPORTED_COMPRESSION_TYPE), cut to the
+// partition's limit in whole messages; a first message over the limit is sent whole from v3
+// (KIP-74, and as Kafka's down-conversion sends its first converted batch when the stored batch
+// fit), else cut short, the partial message by which v0-2 clients learn it is too large.
 import { brokerLimits } from '../../limits.ts';
 import { ErrorCode } from '../../protocol/error-codes.ts';
 import { ApiKey } from '../../protocol/generated/apis.ts';
@@ -22,6 +27,13 @@ import {
   type FetchResponsePartitionData,
 } from '../../protocol/generated/fetch-response.ts';
 import { batchOffsets } from '../../protocol/records/batch-header.ts';
+import {
+  downConvertBatch,
+  fitLegacyEntries,
+  legacyFetchMagic,
+  type OversizedFirstEntry,
+} from '../../protocol/records/legacy-conversion.ts';
+import type { LegacyMagic } from '../../protocol/records/legacy-message-set.ts';
 import { partitionKey } from '../append-notifier.ts';
 import { errorCodeFor } from '../error-code-for.ts';
 import {
@@ -119,7 +131,11 @@ async function readPartition(
     const batches = readCommitted
       ? result.batches.filter((b) => b.readBigInt64BE(0) < visibleEnd)
       : result.batches;
-    read.records = batches;
+    const magic = legacyFetchMagic(ctx.apiVersion);
+    read.records =
+      magic === undefined
+        ? batches
+        : await downConverted(batches, magic, Math.max(maxBytes, 0), first, ctx.apiVersion);
     read.bytes = batches.reduce((sum, b) => sum + b.length, 0);
     read.logStartOffset = BigInt(result.logStartOffset);
   } catch (error) {
@@ -128,6 +144,23 @@ async function readPartition(
       ctx.log.error({ err: error, topic: state.topic }, 'Read failed');
   }
   return read;
+}
+
+/** Fetch v0-3: the batches read as legacy entries of `magic`, fitted to the partition's limit. */
+async function downConverted(
+  batches: Buffer[],
+  magic: LegacyMagic,
+  limitBytes: number,
+  first: boolean,
+  apiVersion: number,
+): Promise<Buffer[]> {
+  const converted = await Promise.all(batches.map((b) => downConvertBatch(b, magic)));
+  const storedFirstBytes = batches[0]?.length ?? 0;
+  let oversized: OversizedFirstEntry = 'drop';
+  if (first) {
+    oversized = apiVersion >= MAX_BYTES_MIN_VERSION || storedFirstBytes <= limitBytes ? 'whole' : 'partial';
+  }
+  return fitLegacyEntries(converted.flat(), limitBytes, oversized);
 }
 
 /** The aborted transactions overlapping the batches a read_committed read returns. */
