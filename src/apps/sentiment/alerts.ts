@@ -45,6 +45,7 @@ export function worstMessageAlert(w: KeywordWindow, scoreMax: number): Sentiment
     meanScore: worst.score,
     messages: 1,
     samples: [worst.text],
-    summary: `Very negative message about '${w.keyword}' (score ${worst.score.toFixed(2)}, ${worst.ref})${alsoBad > 1 ? ` among ${alsoBad}+ at or below ${scoreMax}` : ''} between ${new Date(w.windowStartMs).toISOString()} and ${new Date(w.windowEndMs).toISOString()}`,
+    // One line for Slack and the dashboard: the window and the message itself are fields of their own.
+    summary: `Very negative message about '${w.keyword}' (score ${worst.score.toFixed(2)})${alsoBad > 1 ? `, one of ${alsoBad}+ at or below ${scoreMax} in its window` : ''}`,
   };
 }

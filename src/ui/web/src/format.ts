@@ -26,6 +26,11 @@ export function time(ms: number | null): string {
   return new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
 }
 
+/** Time of day (HH:MM:SS.mmm, UTC like time()) for lists where the date is the same for every row. */
+export function timeOfDay(ms: number): string {
+  return new Date(ms).toISOString().slice(11, 23);
+}
+
 export function duration(ms: number): string {
   if (!Number.isFinite(ms)) return '—';
   if (ms < 1) return `${ms.toFixed(2)} ms`;

@@ -9,7 +9,7 @@ import { trimColumns, windowSlot } from '../apps/chart-columns.ts';
 import { Feed } from '../apps/feed.ts';
 import { SentimentChart, type TimelineColumns } from '../apps/sentiment-chart.ts';
 import { h, replace } from '../dom.ts';
-import { count, time } from '../format.ts';
+import { count, time, timeOfDay } from '../format.ts';
 import type {
   KeywordSummary,
   KeywordTimeline,
@@ -120,15 +120,15 @@ export const sentimentPage: Page = (root, params) => {
     replace(
       messagesSlot,
       table(
-        ['time', 'keyword', 'label', 'score', 'source', 'user', 'text'],
+        // The text matters most, so it comes right after the verdict; who and where close the row.
+        ['time', 'keyword', 'label', 'score', 'text', 'from'],
         shown.map((m) => [
-          h('span', { class: 'nowrap' }, time(m.timestampMs)),
+          h('span', { class: 'nowrap', title: time(m.timestampMs) }, timeOfDay(m.timestampMs)),
           m.keyword,
           labelBadge(m.label),
           score(m.score),
-          `${m.source}/${m.channel}`,
-          m.user,
-          m.text,
+          h('span', { class: 'message-text' }, m.text),
+          h('span', { class: 'muted' }, `${m.user} · ${m.source}/${m.channel}`),
         ]),
       ),
     );
