@@ -71,7 +71,7 @@ describe('legacy message formats with real clients', () => {
   }
 
   const kafkaPythonCases: [string, string, string[]][] = [
-    ['0.9', 'v1', ['none', 'gzip', 'snappy']],
+    ['0.9', 'v1', ['none', 'gzip', 'snappy', 'lz4']],
     ['0.10.0', 'v2', ['none', 'gzip', 'snappy', 'lz4']],
   ];
   for (const [apiVersion, requestVersion, codecs] of kafkaPythonCases) {

@@ -10,8 +10,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 CONFLUENT_KAFKA_VERSION="${CONFLUENT_KAFKA_VERSION:-2.16.1}"
 KAFKA_PYTHON_VERSION="${KAFKA_PYTHON_VERSION:-3.0.12}"
 VENV="$INTEROP_CACHE/python"
-# kafka-python needs these extras for the snappy, lz4 and zstd codecs (gzip is built in).
-WANT="confluent-kafka==$CONFLUENT_KAFKA_VERSION kafka-python[lz4,snappy,zstd]==$KAFKA_PYTHON_VERSION"
+# kafka-python needs these extras for the snappy, lz4 and zstd codecs (gzip is built in), and
+# xxhash to write Kafka's old magic-0 LZ4 framing (api_version 0.9).
+XXHASH_VERSION="${XXHASH_VERSION:-3.6.0}"
+WANT="confluent-kafka==$CONFLUENT_KAFKA_VERSION kafka-python[lz4,snappy,zstd]==$KAFKA_PYTHON_VERSION xxhash==$XXHASH_VERSION"
 
 if [[ -f "$VENV/.complete" && "$(cat "$VENV/.complete")" == "$WANT" ]]; then
   log "python clients already installed in $VENV ($WANT)"
