@@ -3,7 +3,7 @@
 // Broker settings named like Kafka's (group.*, offsets.*) tune it; see coordinator-config.ts.
 import type { BrokerServices, NounFactory } from '../broker/services.ts';
 import { type CoordinatorConfig, defaultCoordinatorConfig } from './coordinator-config.ts';
-import { GroupCoordinator } from './group-coordinator.ts';
+import { GroupCoordinator, type PendingTransactionalOffsets } from './group-coordinator.ts';
 import { LogManagerTopicCatalog } from './log-manager-topic-catalog.ts';
 import { StorageOffsetsLog } from './storage-offsets-log.ts';
 
@@ -72,6 +72,8 @@ export const groupCoordinatorNoun: NounFactory<'groups'> = {
     const coordinator = await GroupCoordinator.open({
       log,
       topics: new LogManagerTopicCatalog(services.logs),
+      // Started after this noun; looked up on each RequireStable OffsetFetch.
+      transactions: () => (services.nouns as { transactions?: PendingTransactionalOffsets }).transactions,
       config: { ...config, offsetsTopicPartitions: log.partitions },
     });
     return { noun: coordinator, close: () => coordinator.close() };

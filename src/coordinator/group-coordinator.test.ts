@@ -2,8 +2,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ErrorCode } from '../protocol/error-codes.ts';
 import { joinRequest, memberIdFor, openFixture, syncRequest, track } from './coordinator-fixture.ts';
-import type { OffsetCommitInput } from './group-coordinator.ts';
+import { ManualCoordinatorClock } from './coordinator-timers.ts';
+import { GroupCoordinator, type OffsetCommitInput } from './group-coordinator.ts';
+import { MemoryOffsetsLog } from './memory-offsets-log.ts';
 import { decodeOffsetsKey } from './offsets-records.ts';
+import { MemoryTopicCatalog } from './topic-catalog.ts';
 
 function commitInput(
   groupId: string,
@@ -319,4 +322,75 @@ test('a KIP-848 member moved to a new epoch by a leaver still commits its own pa
     owned(moved).map(() => ErrorCode.none),
   );
   await c.close();
+});
+
+test('a RequireStable OffsetFetch answers UNSTABLE_OFFSET_COMMIT for partitions with pending transactional offsets (KIP-447)', async () => {
+  const pending = new Set<string>();
+  const coordinator = await GroupCoordinator.open({
+    log: new MemoryOffsetsLog(4),
+    topics: new MemoryTopicCatalog(),
+    clock: new ManualCoordinatorClock(1_000_000),
+    config: { offsetsTopicPartitions: 4 },
+    transactions: () => ({
+      hasPendingOffsets: (groupId, topic, partition) => pending.has(`${groupId}/${topic}/${partition}`),
+    }),
+  });
+  await coordinator.commitTransactionalOffsets('g', [
+    { topic: 't', partition: 0, offset: 5n, leaderEpoch: 2, metadata: 'm' },
+    { topic: 't', partition: 1, offset: 9n, leaderEpoch: 2, metadata: 'm' },
+  ]);
+  pending.add('g/t/0');
+  pending.add('g/t/2');
+  pending.add('fresh/t/0');
+  const fetch = (
+    groupId: string,
+    requireStable: boolean,
+    topics: { name: string; partitionIndexes: number[] }[] | null = [
+      { name: 't', partitionIndexes: [0, 1, 2] },
+    ],
+  ) => coordinator.fetchOffsets({ groupId, memberId: null, memberEpoch: -1, topics, requireStable });
+  const unstable = { committedOffset: -1n, committedLeaderEpoch: -1, metadata: '', errorCode: 88 };
+
+  assert.equal(ErrorCode.unstableOffsetCommit, 88);
+  assert.equal(coordinator.hasPendingTransactionalOffsets('g', 't', 0), true);
+  assert.equal(coordinator.hasPendingTransactionalOffsets('g', 't', 1), false);
+  assert.deepEqual(fetch('g', true).topics[0]?.partitions, [
+    { partitionIndex: 0, ...unstable },
+    { partitionIndex: 1, committedOffset: 9n, committedLeaderEpoch: 2, metadata: 'm', errorCode: 0 },
+    { partitionIndex: 2, ...unstable },
+  ]);
+  // Without RequireStable the last committed offset (or none) is answered, as before.
+  assert.deepEqual(
+    fetch('g', false).topics[0]?.partitions.map((p) => [p.committedOffset, p.errorCode]),
+    [
+      [5n, 0],
+      [9n, 0],
+      [-1n, 0],
+    ],
+  );
+  // A group that exists only through its pending transaction is still unstable.
+  assert.deepEqual(fetch('fresh', true, [{ name: 't', partitionIndexes: [0, 1] }]).topics[0]?.partitions, [
+    { partitionIndex: 0, ...unstable },
+    { partitionIndex: 1, committedOffset: -1n, committedLeaderEpoch: -1, metadata: '', errorCode: 0 },
+  ]);
+  // "All topics" lists the partitions with a committed offset, the pending ones as unstable.
+  assert.deepEqual(
+    fetch('g', true, null).topics.map((t) => t.partitions.map((p) => [p.partitionIndex, p.errorCode])),
+    [
+      [
+        [0, 88],
+        [1, 0],
+      ],
+    ],
+  );
+  pending.clear();
+  assert.deepEqual(
+    fetch('g', true).topics[0]?.partitions.map((p) => [p.committedOffset, p.errorCode]),
+    [
+      [5n, 0],
+      [9n, 0],
+      [-1n, 0],
+    ],
+  );
+  await coordinator.close();
 });

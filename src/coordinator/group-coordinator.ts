@@ -55,9 +55,16 @@ export interface CoordinatorLogger {
   warn(details: object, message: string): void;
 }
 
+/** Where offsets sent by TxnOffsetCommit wait until their transaction completes (src/txn). */
+export interface PendingTransactionalOffsets {
+  hasPendingOffsets(groupId: string, topic: string, partition: number): boolean;
+}
+
 export interface GroupCoordinatorOptions {
   log: OffsetsLog;
   topics: TopicCatalog;
+  /** The transaction coordinator, once running; without it no offset is ever pending. */
+  transactions?: () => PendingTransactionalOffsets | undefined;
   config?: Partial<CoordinatorConfig>;
   /** Default: the system clock with self-arming timers; a manual clock makes timers manual too. */
   clock?: CoordinatorClock;
@@ -143,6 +150,7 @@ export class GroupCoordinator {
   readonly #clock: CoordinatorClock;
   readonly #timers: CoordinatorTimers;
   readonly #logger: CoordinatorLogger | undefined;
+  readonly #transactions: () => PendingTransactionalOffsets | undefined;
   readonly #groups = new Map<string, Group>();
   readonly #inFlight = new Set<Promise<void>>();
   readonly #rt: GroupRuntime;
@@ -160,6 +168,7 @@ export class GroupCoordinator {
     this.#clock = options.clock ?? systemCoordinatorClock;
     this.#timers = new CoordinatorTimers(this.#clock, { autoRun: options.clock === undefined });
     this.#logger = options.logger;
+    this.#transactions = options.transactions ?? (() => undefined);
     this.#rt = {
       clock: this.#clock,
       timers: this.#timers,
@@ -684,6 +693,19 @@ export class GroupCoordinator {
     for (const [topic, partition, value] of accepted) target.offsets.set(groupId, topic, partition, value);
   }
 
+  /**
+   * Whether a transaction that has not completed yet holds an offset for the group's partition
+   * (KIP-447): such an offset is not visible yet, and a RequireStable OffsetFetch must wait for it.
+   */
+  hasPendingTransactionalOffsets(groupId: string, topic: string, partition: number): boolean {
+    return this.#transactions()?.hasPendingOffsets(groupId, topic, partition) ?? false;
+  }
+
+  /**
+   * Committed offsets of the requested partitions (null: every partition with one). With
+   * `requireStable`, a partition with a pending transactional offset answers UNSTABLE_OFFSET_COMMIT
+   * and no offset, as Kafka does, whether or not the group exists yet; the client retries.
+   */
   fetchOffsets(input: OffsetFetchInput): FetchedGroup {
     const group = this.#groups.get(input.groupId);
     const result: FetchedGroup = { groupId: input.groupId, errorCode: ErrorCode.none, topics: [] };
@@ -700,7 +722,19 @@ export class GroupCoordinator {
     for (const t of requested) {
       result.topics.push({
         name: t.name,
-        partitions: t.partitionIndexes.map((partitionIndex) => {
+        partitions: t.partitionIndexes.map((partitionIndex): FetchedPartition => {
+          if (
+            input.requireStable &&
+            this.hasPendingTransactionalOffsets(input.groupId, t.name, partitionIndex)
+          ) {
+            return {
+              partitionIndex,
+              committedOffset: -1n,
+              committedLeaderEpoch: -1,
+              metadata: '',
+              errorCode: ErrorCode.unstableOffsetCommit,
+            };
+          }
           const o = offsets?.get(t.name, partitionIndex);
           return {
             partitionIndex,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ErrorCode } from '../protocol/error-codes.ts';
 import { type LogFixture, memoryFixture } from '../storage/log-fixture.ts';
-import { TransactionCoordinator } from './transaction-coordinator.ts';
+import { TransactionCoordinator, type TxnGroupOffsets } from './transaction-coordinator.ts';
 import { TransactionLog } from './transaction-log.ts';
 import {
   decodeTxnLogValue,
@@ -11,14 +11,14 @@ import {
 } from './transaction-log-records.ts';
 import { tpKey } from './transaction-state.ts';
 
-async function open(f: LogFixture) {
+async function open(f: LogFixture, groups?: TxnGroupOffsets) {
   const logs = await f.open();
   if (logs.describeTopic('t') === undefined) await logs.createTopic('t', 2);
   const txns = await TransactionCoordinator.open({
     log: await TransactionLog.open(logs, 2),
     logs,
     notify: () => {},
-    groups: () => undefined,
+    groups: () => groups,
     clock: f.clock,
     timers: false,
   });
@@ -111,5 +111,97 @@ describe('TransactionCoordinator', () => {
     const after = second.txns.describe('w');
     assert.equal(after.state, 'CompleteAbort');
     assert.equal(after.producerEpoch, p.producerEpoch + 1, 'the timed-out producer is fenced');
+  });
+});
+
+describe('TransactionCoordinator pending group offsets (RequireStable, KIP-447)', () => {
+  /** Group offsets that accept every member and remember what transactions committed. */
+  function recordingGroups() {
+    const committed: string[] = [];
+    const groups: TxnGroupOffsets = {
+      validate: () => ErrorCode.none,
+      commit: async (groupId, offsets) => {
+        for (const o of offsets) committed.push(`${groupId}/${o.topic}-${o.partition}@${o.value.offset}`);
+      },
+    };
+    return { groups, committed };
+  }
+
+  async function commitOffsetsInTxn(
+    txns: TransactionCoordinator,
+    transactionalId: string,
+    groupId: string,
+    offsets: { partition: number; offset: bigint }[],
+  ) {
+    const p = await txns.initProducerId(transactionalId, 10_000, -1n, -1);
+    assert.equal(
+      await txns.addOffsets(transactionalId, p.producerId, p.producerEpoch, groupId),
+      ErrorCode.none,
+    );
+    const code = await txns.txnOffsetCommit({
+      transactionalId,
+      groupId,
+      producerId: p.producerId,
+      producerEpoch: p.producerEpoch,
+      generationId: -1,
+      memberId: '',
+      groupInstanceId: null,
+      offsets: offsets.map((o) => ({
+        topic: 't',
+        partition: o.partition,
+        value: { offset: o.offset, leaderEpoch: -1, metadata: '' },
+      })),
+    });
+    assert.equal(code, ErrorCode.none);
+    return p;
+  }
+
+  it('holds a TxnOffsetCommit offset pending until the transaction commits or aborts', async () => {
+    const { groups, committed } = recordingGroups();
+    const { txns } = await open(await memoryFixture(), groups);
+    const c = await txns.initProducerId('c', 10_000, -1n, -1);
+    assert.equal(await txns.addOffsets('c', c.producerId, c.producerEpoch, 'g'), ErrorCode.none);
+    assert.equal(txns.hasPendingOffsets('g', 't', 0), false, 'AddOffsetsToTxn alone leaves nothing pending');
+
+    await commitOffsetsInTxn(txns, 'a', 'g', [{ partition: 0, offset: 5n }]);
+    await commitOffsetsInTxn(txns, 'b', 'g', [
+      { partition: 0, offset: 6n },
+      { partition: 1, offset: 7n },
+    ]);
+    assert.equal(txns.hasPendingOffsets('g', 't', 0), true);
+    assert.equal(txns.hasPendingOffsets('g', 't', 1), true);
+    assert.equal(txns.hasPendingOffsets('other', 't', 0), false);
+    assert.equal(txns.hasPendingOffsets('g', 'u', 0), false);
+
+    const b = txns.describe('b');
+    assert.equal(await txns.endTxn('b', b.producerId, b.producerEpoch, false), ErrorCode.none);
+    assert.equal(txns.hasPendingOffsets('g', 't', 1), false, 'aborted: dropped');
+    assert.equal(txns.hasPendingOffsets('g', 't', 0), true, "still pending in 'a'");
+
+    const p = txns.describe('a');
+    assert.equal(await txns.endTxn('a', p.producerId, p.producerEpoch, true), ErrorCode.none);
+    assert.equal(txns.hasPendingOffsets('g', 't', 0), false, 'committed: applied');
+    assert.deepEqual(committed, ['g/t-0@5']);
+  });
+
+  it('rebuilds pending offsets from __transaction_state and clears them when a timed-out transaction aborts', async () => {
+    const f = await memoryFixture();
+    const first = await open(f, recordingGroups().groups);
+    await commitOffsetsInTxn(first.txns, 'w', 'g', [{ partition: 1, offset: 3n }]);
+    await first.txns.close();
+    await first.logs.close();
+
+    const second = await open(f, recordingGroups().groups);
+    assert.equal(second.txns.hasPendingOffsets('g', 't', 1), true);
+    f.clock.now += 10_001;
+    second.txns.tick();
+    await second.txns.settle();
+    assert.equal(second.txns.describe('w').state, 'CompleteAbort');
+    assert.equal(second.txns.hasPendingOffsets('g', 't', 1), false);
+    await second.txns.close();
+    await second.logs.close();
+
+    const third = await open(f, recordingGroups().groups);
+    assert.equal(third.txns.hasPendingOffsets('g', 't', 1), false);
   });
 });

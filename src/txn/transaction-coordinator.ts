@@ -114,6 +114,12 @@ export class TransactionCoordinator {
   /** Ids whose Prepare* state still needs markers (after a failure or a restart). */
   readonly #toComplete = new Set<string>();
   readonly #inFlight = new Set<Promise<unknown>>();
+  /**
+   * Group id → partition → how many transactions hold a pending offset for it: the index of every
+   * `meta.pendingOffsets`, kept by #setPendingOffsets, so OffsetFetch's RequireStable check is a
+   * lookup rather than a walk over every transactional id.
+   */
+  readonly #pendingByGroup = new Map<string, Map<TopicPartitionKey, number>>();
   #nextProducerId = 0n;
   #blockEnd = 0n;
   #blockWrite: Promise<void> | undefined;
@@ -409,6 +415,17 @@ export class TransactionCoordinator {
     return undefined;
   }
 
+  // ---- Pending group offsets (OffsetFetch RequireStable, KIP-447) ---------------------------
+
+  /**
+   * Whether a transaction not yet completed holds an offset for the group's partition (sent by
+   * TxnOffsetCommit, applied to the group only when the transaction commits). It stays pending
+   * until the transaction's CompleteCommit or CompleteAbort is written.
+   */
+  hasPendingOffsets(groupId: string, topic: string, partition: number): boolean {
+    return this.#pendingByGroup.get(groupId)?.has(tpKey(topic, partition)) ?? false;
+  }
+
   // ---- Describe / list -------------------------------------------------------------------
 
   describe(transactionalId: string): DescribedTxn {
@@ -666,7 +683,7 @@ export class TransactionCoordinator {
       this.#byProducerId.set(record.producerId, meta.transactionalId);
     }
     Object.assign(meta, record);
-    if (pendingOffsets !== undefined) meta.pendingOffsets = pendingOffsets;
+    if (pendingOffsets !== undefined) this.#setPendingOffsets(meta, pendingOffsets);
     return true;
   }
 
@@ -712,7 +729,32 @@ export class TransactionCoordinator {
     };
   }
 
+  /** Replaces the transaction's pending offsets, keeping #pendingByGroup in step. */
+  #setPendingOffsets(meta: TxnMetadata, next: Map<string, Map<TopicPartitionKey, PendingOffset>>): void {
+    for (const [groupId, offsets] of meta.pendingOffsets) {
+      const counts = this.#pendingByGroup.get(groupId);
+      if (counts === undefined) continue;
+      for (const key of offsets.keys()) {
+        const n = (counts.get(key) ?? 0) - 1;
+        if (n > 0) counts.set(key, n);
+        else counts.delete(key);
+      }
+      if (counts.size === 0) this.#pendingByGroup.delete(groupId);
+    }
+    meta.pendingOffsets = next;
+    for (const [groupId, offsets] of next) {
+      if (offsets.size === 0) continue;
+      let counts = this.#pendingByGroup.get(groupId);
+      if (counts === undefined) {
+        counts = new Map();
+        this.#pendingByGroup.set(groupId, counts);
+      }
+      for (const key of offsets.keys()) counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+  }
+
   #forget(meta: TxnMetadata): void {
+    this.#setPendingOffsets(meta, new Map());
     this.#txns.delete(meta.transactionalId);
     if (this.#byProducerId.get(meta.producerId) === meta.transactionalId)
       this.#byProducerId.delete(meta.producerId);
@@ -731,8 +773,10 @@ export class TransactionCoordinator {
     const existing = this.#txns.get(key.transactionalId);
     if (key.kind === 'pendingOffsets') {
       if (existing !== undefined)
-        existing.pendingOffsets =
-          record.value === null ? new Map() : decodePendingOffsets(record.value).groups;
+        this.#setPendingOffsets(
+          existing,
+          record.value === null ? new Map() : decodePendingOffsets(record.value).groups,
+        );
       return;
     }
     if (record.value === null) {

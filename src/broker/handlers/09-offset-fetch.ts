@@ -1,7 +1,9 @@
 // OffsetFetch (key 9), versions 0-9. v0-v7 name one group (v2+: a null topic list means every
 // committed offset, and a top-level error code); v5+ answers leader epochs; v7+ may require
-// stable offsets; v8+ names several groups, each answered separately; v9 carries a KIP-848
-// member id and epoch, checked when given. Partitions without a committed offset answer -1.
+// stable offsets (KIP-447: the coordinator answers UNSTABLE_OFFSET_COMMIT for a partition whose
+// offset waits in an open transaction); v8+ names several groups, each answered separately; v9
+// carries a KIP-848 member id and epoch, checked when given. Partitions without a committed
+// offset answer -1.
 // Requires Describe on each group and on each topic (topics the principal may not see are
 // left out of "all topics" answers and refused when named).
 import type { FetchedGroup } from '../../coordinator/group-coordinator.ts';
