@@ -728,13 +728,59 @@ export class ClassicGroup {
   }
 
   /**
-   * Restores what a restart keeps: the generation and protocol type. Members are not restored:
-   * their connections are gone, and they rejoin on UNKNOWN_MEMBER_ID (see REBALANCE.md).
+   * Rebuilds the group from a GroupMetadata record replayed on start, as Kafka loads it: Stable at
+   * the record's generation with its members, leader, protocol and assignments, or Empty when it
+   * has none. A restored member supports only the selected protocol, with its subscription as
+   * metadata. Each replayed record replaces what the one before restored; session timers start in
+   * onLoaded(), once the replay is over.
    */
   restore(record: GroupMetadataRecordValue): void {
+    for (const m of this.#members.values()) this.#rt.timers.cancel(this.#key('session', m.memberId));
+    this.#members.clear();
+    this.#staticMembers.clear();
+    this.#pendingSync.clear();
     this.#generationId = record.generation;
     this.#protocolType = record.protocolType === '' ? null : record.protocolType;
-    if (record.currentStateTimestampMs >= 0) this.#stateSinceMs = record.currentStateTimestampMs;
+    this.#protocolName = record.protocol;
+    this.#leaderId = null;
+    const protocol = record.protocol;
+    if (protocol !== null && this.#protocolType !== null) {
+      for (const m of record.members) {
+        this.#members.set(m.memberId, {
+          memberId: m.memberId,
+          groupInstanceId: m.groupInstanceId,
+          clientId: m.clientId,
+          clientHost: m.clientHost,
+          sessionTimeoutMs: m.sessionTimeoutMs,
+          // GroupMetadataValue v0 has no rebalance timeout: Kafka uses the session timeout.
+          rebalanceTimeoutMs: m.rebalanceTimeoutMs >= 0 ? m.rebalanceTimeoutMs : m.sessionTimeoutMs,
+          protocolType: this.#protocolType,
+          protocols: [{ name: protocol, metadata: m.subscription }],
+          assignment: m.assignment,
+          joinReply: undefined,
+          syncReply: undefined,
+        });
+        if (m.groupInstanceId !== null) this.#staticMembers.set(m.groupInstanceId, m.memberId);
+      }
+    }
+    if (this.#members.size > 0) {
+      this.#leaderId =
+        record.leader !== null && this.#members.has(record.leader)
+          ? record.leader
+          : (this.#members.keys().next().value as string);
+    }
+    const sinceMs =
+      record.currentStateTimestampMs >= 0 ? record.currentStateTimestampMs : this.#rt.clock.nowMs();
+    this.#setState(this.#members.size > 0 ? 'Stable' : 'Empty', sinceMs);
+  }
+
+  /**
+   * After the replay: every restored member's session timer starts now, so members that keep
+   * heartbeating carry on in the same generation and those that are gone expire (and the group
+   * rebalances) after their session timeout, as in Kafka's coordinator.
+   */
+  onLoaded(): void {
+    for (const m of this.#members.values()) this.#scheduleSession(m);
   }
 
   /** Marks the group dead (deleted or taken over): timers cancelled, parked requests answered. */

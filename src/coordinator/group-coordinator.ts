@@ -185,6 +185,8 @@ export class GroupCoordinator {
     for (let p = 0; p < coordinator.#log.partitions; p++) {
       for await (const record of coordinator.#log.readAll(p)) coordinator.#replay(record);
     }
+    // Restored classic members' sessions start at load time, as in Kafka (onGroupLoaded).
+    for (const group of coordinator.#groups.values()) if (group.type === 'classic') group.onLoaded();
     coordinator.#scheduleRetentionSweep();
     return coordinator;
   }

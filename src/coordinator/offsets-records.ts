@@ -6,7 +6,8 @@
 //   key v2     GroupMetadataKey    group                     (classic groups)
 //   key v3     ConsumerGroupMetadataKey group                (KIP-848 groups: the group epoch only)
 // Values written: OffsetCommitValue v3 (v1 when an explicit expire timestamp is kept),
-// GroupMetadataValue v3, ConsumerGroupMetadataValue v0.
+// GroupMetadataValue v3, ConsumerGroupMetadataValue v0; GroupMetadataValue v0-v4 are read.
+import { readTagCount } from '../protocol/codec-support.ts';
 import { ProtocolError } from '../protocol/errors.ts';
 import { Reader } from '../protocol/reader.ts';
 import { Writer } from '../protocol/writer.ts';
@@ -141,29 +142,34 @@ export function encodeGroupMetadataValue(v: GroupMetadataRecordValue): Buffer {
 export function decodeGroupMetadataValue(buf: Buffer): GroupMetadataRecordValue {
   const r = new Reader(buf);
   const version = r.int16();
-  if (version < 0 || version > 3) {
-    // v4 is flexible (compact strings); Sluice never writes it.
+  if (version < 0 || version > 4) {
     throw new ProtocolError(
       'unsupported_version',
-      `Cannot decode GroupMetadataValue: version ${version} is not 0-3`,
+      `Cannot decode GroupMetadataValue: version ${version} is not 0-4`,
     );
   }
-  const protocolType = r.string();
+  // v4 (written by newer Kafka) is flexible: compact strings, bytes and arrays, tagged fields.
+  const flex = version >= 4;
+  const str = () => (flex ? r.compactString() : r.string());
+  const nullableStr = () => (flex ? r.compactNullableString() : r.nullableString());
+  const bytes = () => Buffer.from(flex ? r.compactBytes() : r.bytes());
+  const protocolType = str();
   const generation = r.int32();
-  const protocol = r.nullableString();
-  const leader = r.nullableString();
+  const protocol = nullableStr();
+  const leader = nullableStr();
   const currentStateTimestampMs = version >= 2 ? Number(r.int64()) : -1;
-  const count = r.arrayLength(false, false, 'GroupMetadataValue members');
+  const count = r.arrayLength(flex, false, 'GroupMetadataValue members');
   const members: GroupMemberRecord[] = [];
   for (let i = 0; i < count; i++) {
-    const memberId = r.string();
-    const groupInstanceId = version >= 3 ? r.nullableString() : null;
-    const clientId = r.string();
-    const clientHost = r.string();
+    const memberId = str();
+    const groupInstanceId = version >= 3 ? nullableStr() : null;
+    const clientId = str();
+    const clientHost = str();
     const rebalanceTimeoutMs = version >= 1 ? r.int32() : -1;
     const sessionTimeoutMs = r.int32();
-    const subscription = Buffer.from(r.bytes());
-    const assignment = Buffer.from(r.bytes());
+    const subscription = bytes();
+    const assignment = bytes();
+    if (flex) skipTaggedFields(r);
     members.push({
       memberId,
       groupInstanceId,
@@ -175,7 +181,16 @@ export function decodeGroupMetadataValue(buf: Buffer): GroupMetadataRecordValue 
       assignment,
     });
   }
+  if (flex) skipTaggedFields(r);
   return { protocolType, generation, protocol, leader, currentStateTimestampMs, members };
+}
+
+/** Skips a tagged-field section (none of GroupMetadataValue's tags are known). */
+function skipTaggedFields(r: Reader): void {
+  for (let n = readTagCount(r); n > 0; n--) {
+    r.uvarint();
+    r.raw(r.uvarint());
+  }
 }
 
 export function encodeConsumerGroupMetadataValue(v: ConsumerGroupMetadataRecordValue): Buffer {
