@@ -121,6 +121,12 @@ export const storageLimits = {
   appendQueueDepthMax: 4096,
   /** Bytes read per call while scanning a segment (recovery, index rebuild, timestamp search). */
   scanChunkBytes: 1024 * 1024,
+  /**
+   * Byte ranges per segment remembered as holding CRC-checked batches (appended by this process
+   * after validation, scanned by recovery, or checked by an earlier read), which later reads do
+   * not check again; beyond this the shortest range is forgotten (and checked again when read).
+   */
+  verifiedRangesPerSegmentMax: 8,
   /** Bytes read per call while walking batch headers from an index entry to the wanted offset. */
   headerWalkChunkBytes: 16 * 1024,
   /** Batches a background task (scan, compaction) handles before yielding to the event loop. */

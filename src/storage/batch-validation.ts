@@ -56,7 +56,8 @@ export function checkedBatchAt(buf: Buffer, at: number): BatchInfo | BatchProble
   return shape;
 }
 
-function wholeBatchAt(buf: Buffer, at: number): BatchInfo | BatchProblem {
+/** Like batchShapeAt, but also requires the whole batch to be in `buf` (its CRC is not checked). */
+export function wholeBatchAt(buf: Buffer, at: number): BatchInfo | BatchProblem {
   const shape = batchShapeAt(buf, at, storageLimits.batchBytesMax);
   if ('problem' in shape) return shape;
   if (at + shape.sizeBytes > buf.length) {

@@ -20,7 +20,7 @@ import {
   ProducerStateTable,
   type StagedAppend,
 } from '../txn/producer-state.ts';
-import { type BatchInfo, checkedBatchAt, splitBatches } from './batch-validation.ts';
+import { type BatchInfo, checkedBatchAt, splitBatches, wholeBatchAt } from './batch-validation.ts';
 import type { Clock } from './clock.ts';
 import { StorageError, storageErrorFromFs } from './errors.ts';
 import type { FileSystem } from './fs/file-system.ts';
@@ -632,20 +632,28 @@ export class PartitionLog {
     return entry !== undefined && entry.position < segment.sizeBytes ? entry.position : undefined;
   }
 
-  /** Splits read bytes into whole, CRC-checked batches; a bad batch inside written data is corruption. */
+  /**
+   * Splits read bytes into whole batches; a bad batch inside written data is corruption. The CRC
+   * of a batch is checked unless the segment knows its bytes were checked already (appended or
+   * recovered by this process, or read before), as Kafka does not check on fetch at all: the
+   * first read of each byte range after a start checks it, later ones only check its shape.
+   */
   #sliceBatches(segment: Segment, data: Buffer, position: number, end: number): Buffer[] {
     const batches: Buffer[] = [];
+    const allVerified = segment.isVerified(position, position + data.length);
     let at = 0;
     // Bounded by data.length: each iteration consumes one batch.
     while (at + 12 <= data.length) {
       const size = data.readInt32BE(at + 8) + 12;
       const complete = at + size <= data.length;
       if (!complete && position + at + size <= end && size > 0 && size <= storageLimits.batchBytesMax) break;
-      const checked = checkedBatchAt(data, at);
+      const verified = allVerified || (complete && segment.isVerified(position + at, position + at + size));
+      const checked = verified ? wholeBatchAt(data, at) : checkedBatchAt(data, at);
       if ('problem' in checked) throw this.#corrupt(segment, position + at, checked.problem);
       batches.push(data.subarray(at, at + size));
       at += size;
     }
+    segment.markVerified(position, position + at);
     return batches;
   }
 

@@ -59,6 +59,7 @@ export async function recoverSegment(
   );
   const truncatedBytes = fileBytes - result.validEndPosition;
   if (truncatedBytes > 0) await log.truncate(result.validEndPosition);
+  segment.markVerified(0, result.validEndPosition);
   // What survived a crash may still be only in the page cache (a killed process, not a power
   // loss); syncing it here lets the recovered log count as flushed.
   await log.sync();

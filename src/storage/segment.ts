@@ -2,6 +2,7 @@
 // segment takes appends and keeps its index entries in memory; a sealed one is read-only and its
 // indexes are read through the cache. Reads see only bytes whose write has completed
 // (`sizeBytes`), so a fetch never observes half an append.
+import { storageLimits } from '../limits.ts';
 import type { BatchInfo } from './batch-validation.ts';
 import type { FileHandle, FileSystem } from './fs/file-system.ts';
 import type { IndexCache } from './index-cache.ts';
@@ -52,6 +53,12 @@ export class Segment {
   #refs = 0;
   #retired = false;
   #closed = false;
+  /**
+   * Byte ranges [start, end) of the log known to hold batches with good CRCs: written by this
+   * process's appends (validated before), scanned by recovery, or checked by an earlier read.
+   * Sorted and disjoint, at most storageLimits.verifiedRangesPerSegmentMax.
+   */
+  readonly #verified: { start: number; end: number }[] = [];
 
   constructor(
     ctx: SegmentContext,
@@ -139,6 +146,42 @@ export class Segment {
     await this.#log.write(data, position);
     for (const info of infos) this.indexBatch({ ...info, position: position + info.position });
     this.#stats.sizeBytes = position + data.length;
+    // Every batch appended was CRC-checked first (by splitBatches, or by the caller that says so).
+    this.markVerified(position, position + data.length);
+  }
+
+  /** Whether the bytes [start, end) lie in one range of CRC-checked batches. */
+  isVerified(start: number, end: number): boolean {
+    // Bounded by verifiedRangesPerSegmentMax.
+    for (const range of this.#verified) {
+      if (range.start > start) return false;
+      if (end <= range.end) return true;
+    }
+    return false;
+  }
+
+  /** Records that [start, end) holds whole batches whose CRCs were checked (merged with touching ranges). */
+  markVerified(start: number, end: number): void {
+    if (end <= start) return;
+    const ranges = this.#verified;
+    let first = 0;
+    // Both loops are bounded by verifiedRangesPerSegmentMax.
+    while (first < ranges.length && ranges[first]!.end < start) first++;
+    let last = first;
+    let merged = { start, end };
+    while (last < ranges.length && ranges[last]!.start <= end) {
+      const range = ranges[last]!;
+      merged = { start: Math.min(merged.start, range.start), end: Math.max(merged.end, range.end) };
+      last++;
+    }
+    ranges.splice(first, last - first, merged);
+    if (ranges.length > storageLimits.verifiedRangesPerSegmentMax) {
+      let shortest = 0;
+      for (let i = 1; i < ranges.length; i++) {
+        if (ranges[i]!.end - ranges[i]!.start < ranges[shortest]!.end - ranges[shortest]!.start) shortest = i;
+      }
+      ranges.splice(shortest, 1);
+    }
   }
 
   /** Records one batch now in the file at `info.position` in the stats and (sparsely) the indexes. */
