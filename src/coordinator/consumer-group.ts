@@ -21,6 +21,18 @@ import {
 import type { AssignorMember, ServerAssignor } from './assignor.ts';
 import { GroupOffsets } from './group-offsets.ts';
 import { type GroupRuntime, groupTimerKey, groupTimerPrefix } from './group-runtime.ts';
+import type { OffsetsLogRecord } from './offsets-log.ts';
+import {
+  type ConsumerCurrentAssignmentRecordValue,
+  type ConsumerMemberMetadataRecordValue,
+  encodeConsumerCurrentAssignmentValue,
+  encodeConsumerGroupMetadataValue,
+  encodeConsumerMemberMetadataValue,
+  encodeConsumerTargetMemberValue,
+  encodeConsumerTargetMetadataValue,
+  encodeOffsetsKey,
+  type TopicPartitionsRecord,
+} from './offsets-records.ts';
 import { rangeAssignor } from './range-assignor.ts';
 import { uniformAssignor } from './uniform-assignor.ts';
 
@@ -123,6 +135,14 @@ export class ConsumerGroup {
   /** Names, ids and partition counts of the subscribed topics when the target was computed. */
   #subscriptionKey = '';
   #assignorName: string;
+  /** What __consumer_offsets holds for the group: the last value written (or replayed) per key. */
+  readonly #persisted = new Map<string, PersistedMember>();
+  #persistedEpoch = -1;
+  #persistedAssignmentEpoch = -1;
+  #assignmentEpochReplayed = false;
+  /** Members whose records may have changed since the last #persist(); `all` after a new target. */
+  readonly #dirty = new Set<string>();
+  #allDirty = false;
 
   constructor(groupId: string, rt: GroupRuntime, offsets: GroupOffsets = new GroupOffsets()) {
     this.groupId = groupId;
@@ -172,6 +192,12 @@ export class ConsumerGroup {
 
   /** One ConsumerGroupHeartbeat (join, reconcile, or leave); request already validated. */
   heartbeat(req: ConsumerHeartbeatRequest): ConsumerHeartbeatResult {
+    const result = this.#heartbeat(req);
+    this.#persist();
+    return result;
+  }
+
+  #heartbeat(req: ConsumerHeartbeatRequest): ConsumerHeartbeatResult {
     if (this.#dead) return heartbeatError(ErrorCode.coordinatorNotAvailable);
     if (req.memberEpoch === MemberEpoch.leave || req.memberEpoch === MemberEpoch.leaveStatic)
       return this.#leave(req);
@@ -192,6 +218,7 @@ export class ConsumerGroup {
       if (fenced !== ErrorCode.none) return heartbeatError(fenced);
       member = found;
     }
+    this.#dirty.add(member.memberId);
     if (this.#updateSubscription(member, req)) bump = true;
     if (this.#refreshSubscriptionMetadata()) bump = true;
     if (bump) this.#bumpEpoch();
@@ -232,6 +259,7 @@ export class ConsumerGroup {
         };
         member.memberEpoch = previous.previousMemberEpoch;
         this.#members.delete(previous.memberId);
+        this.#dirty.add(previous.memberId);
         this.#rt.timers.cancel(this.#key('session', previous.memberId));
         this.#rt.timers.cancel(this.#key('revocation', previous.memberId));
         this.#members.set(member.memberId, member);
@@ -306,6 +334,7 @@ export class ConsumerGroup {
       // within the session timeout resumes without moving anything.
       if (member.memberEpoch !== MemberEpoch.leaveStatic) member.previousMemberEpoch = member.memberEpoch;
       member.memberEpoch = MemberEpoch.leaveStatic;
+      this.#dirty.add(member.memberId);
       this.#rt.timers.cancel(this.#key('revocation', member.memberId));
       return result;
     }
@@ -370,7 +399,6 @@ export class ConsumerGroup {
 
   #bumpEpoch(): void {
     this.#groupEpoch++;
-    this.#rt.persistMetadata(this.groupId);
   }
 
   #computeTargetAssignment(): void {
@@ -400,6 +428,7 @@ export class ConsumerGroup {
     this.#target.clear();
     for (const [memberId, a] of target) this.#target.set(memberId, a);
     this.#assignmentEpoch = this.#groupEpoch;
+    this.#allDirty = true;
   }
 
   /** Partitions some member other than `except` still owns (assigned or pending revocation). */
@@ -470,7 +499,9 @@ export class ConsumerGroup {
       this.#rt.clock.nowMs() + this.#rt.config.consumerSessionTimeoutMs,
       () => {
         const m = this.#members.get(memberId);
-        if (m !== undefined) this.#fence(m);
+        if (m === undefined) return;
+        this.#fence(m);
+        this.#persist();
       },
     );
   }
@@ -486,7 +517,9 @@ export class ConsumerGroup {
     const memberId = member.memberId;
     this.#rt.timers.set(key, this.#rt.clock.nowMs() + member.rebalanceTimeoutMs, () => {
       const m = this.#members.get(memberId);
-      if (m !== undefined && m.state === 'unrevokedPartitions') this.#fence(m);
+      if (m === undefined || m.state !== 'unrevokedPartitions') return;
+      this.#fence(m);
+      this.#persist();
     });
   }
 
@@ -500,6 +533,7 @@ export class ConsumerGroup {
 
   #removeMember(member: ConsumerMember): void {
     this.#members.delete(member.memberId);
+    this.#dirty.add(member.memberId);
     this.#target.delete(member.memberId);
     if (member.instanceId !== null && this.#staticMembers.get(member.instanceId) === member.memberId) {
       this.#staticMembers.delete(member.instanceId);
@@ -565,9 +599,212 @@ export class ConsumerGroup {
     return names;
   }
 
+  // ---- Persistence, as Kafka's coordinator records a consumer group ------------------------
+
+  /**
+   * Appends the records of what changed since the last call, in Kafka's order: a removed member's
+   * current assignment, target and metadata tombstones; then member metadata, the group epoch,
+   * target assignments and the assignment epoch, and current assignments. Keys are per group and
+   * per member, so compaction keeps just the latest state of each.
+   */
+  #persist(): void {
+    if (this.#dead) return;
+    const ids = this.#allDirty ? new Set([...this.#members.keys(), ...this.#persisted.keys()]) : this.#dirty;
+    const nowMs = this.#rt.clock.nowMs();
+    const out: OffsetsLogRecord[] = [];
+    const put = (key: Parameters<typeof encodeOffsetsKey>[0], value: Buffer | null) =>
+      out.push({ key: encodeOffsetsKey(key), value, timestampMs: nowMs });
+    const groupId = this.groupId;
+    const current: [string, PersistedMember, Buffer][] = [];
+    const targets: [string, PersistedMember, Buffer][] = [];
+    for (const memberId of ids) {
+      const member = this.#members.get(memberId);
+      const before = this.#persisted.get(memberId);
+      if (member === undefined) {
+        if (before === undefined) continue;
+        put({ kind: 'consumerCurrentAssignment', groupId, memberId }, null);
+        put({ kind: 'consumerTargetMember', groupId, memberId }, null);
+        put({ kind: 'consumerMember', groupId, memberId }, null);
+        this.#persisted.delete(memberId);
+        continue;
+      }
+      const state = before ?? {};
+      this.#persisted.set(memberId, state);
+      const meta = encodeConsumerMemberMetadataValue(memberMetadataRecord(member));
+      if (state.metadata === undefined || !state.metadata.equals(meta)) {
+        put({ kind: 'consumerMember', groupId, memberId }, meta);
+        state.metadata = meta;
+      }
+      const target = encodeConsumerTargetMemberValue(partitionsRecord(this.targetOf(memberId), null));
+      if (state.target === undefined || !state.target.equals(target)) targets.push([memberId, state, target]);
+      const assignment = encodeConsumerCurrentAssignmentValue(currentAssignmentRecord(member));
+      if (state.current === undefined || !state.current.equals(assignment))
+        current.push([memberId, state, assignment]);
+    }
+    if (this.#groupEpoch !== this.#persistedEpoch) {
+      put({ kind: 'consumerGroup', groupId }, encodeConsumerGroupMetadataValue({ epoch: this.#groupEpoch }));
+      this.#persistedEpoch = this.#groupEpoch;
+    }
+    for (const [memberId, state, value] of targets) {
+      put({ kind: 'consumerTargetMember', groupId, memberId }, value);
+      state.target = value;
+    }
+    if (this.#assignmentEpoch !== this.#persistedAssignmentEpoch) {
+      put(
+        { kind: 'consumerTargetMetadata', groupId },
+        encodeConsumerTargetMetadataValue(this.#assignmentEpoch),
+      );
+      this.#persistedAssignmentEpoch = this.#assignmentEpoch;
+    }
+    for (const [memberId, state, value] of current) {
+      put({ kind: 'consumerCurrentAssignment', groupId, memberId }, value);
+      state.current = value;
+    }
+    this.#dirty.clear();
+    this.#allDirty = false;
+    if (out.length > 0) this.#rt.append(groupId, out);
+  }
+
+  /** Replays ConsumerGroupMetadataValue: the group epoch. */
   restore(epoch: number): void {
     this.#groupEpoch = epoch;
+    this.#persistedEpoch = epoch;
+    // Logs written before target assignments were recorded: the target was for the group epoch.
+    if (!this.#assignmentEpochReplayed) {
+      this.#assignmentEpoch = epoch;
+      this.#persistedAssignmentEpoch = epoch;
+    }
+  }
+
+  /** Replays ConsumerGroupTargetAssignmentMetadataValue: the assignment epoch. */
+  restoreAssignmentEpoch(epoch: number): void {
     this.#assignmentEpoch = epoch;
+    this.#persistedAssignmentEpoch = epoch;
+    this.#assignmentEpochReplayed = true;
+  }
+
+  /** Replays ConsumerGroupMemberMetadataValue (null: a tombstone, the member is gone). */
+  restoreMember(
+    memberId: string,
+    value: Buffer | null,
+    record: ConsumerMemberMetadataRecordValue | null,
+  ): void {
+    if (value === null || record === null) {
+      this.#members.delete(memberId);
+      this.#target.delete(memberId);
+      this.#persisted.delete(memberId);
+      if (this.#members.size === 0) this.#emptySinceMs = this.#rt.clock.nowMs();
+      return;
+    }
+    const member = this.#restoredMember(memberId);
+    member.instanceId = record.instanceId;
+    member.rackId = record.rackId;
+    member.clientId = record.clientId;
+    member.clientHost = record.clientHost;
+    member.subscribedTopicNames = [...new Set(record.subscribedTopicNames)].sort();
+    member.subscribedTopicRegex = record.subscribedTopicRegex;
+    member.rebalanceTimeoutMs = record.rebalanceTimeoutMs;
+    member.serverAssignor = record.serverAssignor;
+    this.#persistedOf(memberId).metadata = value;
+  }
+
+  /** Replays ConsumerGroupTargetAssignmentMemberValue (null: no target). */
+  restoreTarget(memberId: string, value: Buffer | null, partitions: TopicPartitionsRecord[] | null): void {
+    if (value === null || partitions === null) {
+      this.#target.delete(memberId);
+      const state = this.#persisted.get(memberId);
+      if (state !== undefined) state.target = undefined;
+      return;
+    }
+    this.#target.set(memberId, assignmentFromList(partitions));
+    this.#persistedOf(memberId).target = value;
+  }
+
+  /** Replays ConsumerGroupCurrentMemberAssignmentValue (null: nothing assigned). */
+  restoreCurrentAssignment(
+    memberId: string,
+    value: Buffer | null,
+    record: ConsumerCurrentAssignmentRecordValue | null,
+  ): void {
+    if (value === null || record === null) {
+      const member = this.#members.get(memberId);
+      if (member !== undefined) {
+        member.assigned = emptyAssignment();
+        member.pendingRevocation = emptyAssignment();
+        member.assignmentEpochs = new Map();
+      }
+      const state = this.#persisted.get(memberId);
+      if (state !== undefined) state.current = undefined;
+      return;
+    }
+    const member = this.#restoredMember(memberId);
+    member.memberEpoch = record.memberEpoch;
+    member.previousMemberEpoch = record.previousMemberEpoch;
+    member.state = memberStates[record.state] ?? 'stable';
+    member.assigned = assignmentFromList(record.assignedPartitions);
+    member.pendingRevocation = assignmentFromList(record.partitionsPendingRevocation);
+    const epochs = new Map<string, Map<number, number>>();
+    for (const t of [...record.assignedPartitions, ...record.partitionsPendingRevocation]) {
+      const byPartition = epochs.get(t.topicId) ?? new Map<number, number>();
+      for (const [i, p] of t.partitions.entries()) {
+        byPartition.set(p, t.assignmentEpochs?.[i] ?? record.memberEpoch);
+      }
+      epochs.set(t.topicId, byPartition);
+    }
+    member.assignmentEpochs = epochs;
+    this.#persistedOf(memberId).current = value;
+  }
+
+  #restoredMember(memberId: string): ConsumerMember {
+    let member = this.#members.get(memberId);
+    if (member === undefined) {
+      member = {
+        memberId,
+        instanceId: null,
+        rackId: null,
+        clientId: '',
+        clientHost: '',
+        rebalanceTimeoutMs: 0,
+        subscribedTopicNames: [],
+        subscribedTopicRegex: null,
+        serverAssignor: null,
+        memberEpoch: 0,
+        previousMemberEpoch: 0,
+        state: 'stable',
+        assigned: emptyAssignment(),
+        pendingRevocation: emptyAssignment(),
+        assignmentEpochs: new Map(),
+      };
+      this.#members.set(memberId, member);
+    }
+    return member;
+  }
+
+  #persistedOf(memberId: string): PersistedMember {
+    let state = this.#persisted.get(memberId);
+    if (state === undefined) {
+      state = {};
+      this.#persisted.set(memberId, state);
+    }
+    return state;
+  }
+
+  /**
+   * After the replay, as Kafka's coordinator on load: static ids are indexed, the subscribed
+   * topics' metadata is taken as the target's (no epoch bump), and every member's session timer
+   * starts now (plus its revocation deadline if it owes one). A member that keeps heartbeating
+   * with its id and epoch goes on with its partitions; a gone one expires after the session timeout.
+   */
+  onLoaded(): void {
+    this.#staticMembers.clear();
+    for (const m of this.#members.values()) {
+      if (m.instanceId !== null) this.#staticMembers.set(m.instanceId, m.memberId);
+    }
+    this.#refreshSubscriptionMetadata();
+    for (const m of this.#members.values()) {
+      this.#scheduleSession(m);
+      this.#scheduleRevocationDeadline(m);
+    }
   }
 
   kill(): void {
@@ -577,6 +814,51 @@ export class ConsumerGroup {
     this.#target.clear();
     this.#dead = true;
   }
+}
+
+/** The last record values written for a member, so only changes are appended. */
+interface PersistedMember {
+  metadata?: Buffer | undefined;
+  target?: Buffer | undefined;
+  current?: Buffer | undefined;
+}
+
+/** Kafka's MemberState byte values. */
+const memberStates: readonly ConsumerMemberState[] = [
+  'stable',
+  'unrevokedPartitions',
+  'unreleasedPartitions',
+];
+
+function memberMetadataRecord(m: ConsumerMember): ConsumerMemberMetadataRecordValue {
+  return {
+    instanceId: m.instanceId,
+    rackId: m.rackId,
+    clientId: m.clientId,
+    clientHost: m.clientHost,
+    subscribedTopicNames: m.subscribedTopicNames,
+    subscribedTopicRegex: m.subscribedTopicRegex,
+    rebalanceTimeoutMs: m.rebalanceTimeoutMs,
+    serverAssignor: m.serverAssignor,
+  };
+}
+
+function partitionsRecord(a: Assignment, epochs: AssignmentEpochs | null): TopicPartitionsRecord[] {
+  return assignmentToList(a).map(({ topicId, partitions }) => ({
+    topicId,
+    partitions,
+    assignmentEpochs: epochs === null ? null : partitions.map((p) => epochs.get(topicId)?.get(p) ?? -1),
+  }));
+}
+
+function currentAssignmentRecord(m: ConsumerMember): ConsumerCurrentAssignmentRecordValue {
+  return {
+    memberEpoch: m.memberEpoch,
+    previousMemberEpoch: m.previousMemberEpoch,
+    state: memberStates.indexOf(m.state),
+    assignedPartitions: partitionsRecord(m.assigned, m.assignmentEpochs),
+    partitionsPendingRevocation: partitionsRecord(m.pendingRevocation, m.assignmentEpochs),
+  };
 }
 
 /**

@@ -37,7 +37,11 @@ import type { CommittedOffset } from './group-offsets.ts';
 import type { GroupRuntime } from './group-runtime.ts';
 import type { OffsetsLog, OffsetsLogRecord } from './offsets-log.ts';
 import {
+  decodeConsumerCurrentAssignmentValue,
   decodeConsumerGroupMetadataValue,
+  decodeConsumerMemberMetadataValue,
+  decodeConsumerTargetMemberValue,
+  decodeConsumerTargetMetadataValue,
   decodeGroupMetadataValue,
   decodeOffsetCommitValue,
   decodeOffsetsKey,
@@ -45,6 +49,7 @@ import {
   encodeGroupMetadataValue,
   encodeOffsetCommitValue,
   encodeOffsetsKey,
+  type OffsetsRecordKey,
   offsetsPartitionFor,
 } from './offsets-records.ts';
 import type { TopicCatalog } from './topic-catalog.ts';
@@ -175,6 +180,7 @@ export class GroupCoordinator {
       config: this.config,
       topics: this.#topics,
       persistMetadata: (groupId) => this.#persistMetadata(groupId),
+      append: (groupId, records) => this.#append(groupId, records),
       newMemberId: (prefix) => `${prefix}-${randomUUID()}`,
     };
   }
@@ -185,8 +191,8 @@ export class GroupCoordinator {
     for (let p = 0; p < coordinator.#log.partitions; p++) {
       for await (const record of coordinator.#log.readAll(p)) coordinator.#replay(record);
     }
-    // Restored classic members' sessions start at load time, as in Kafka (onGroupLoaded).
-    for (const group of coordinator.#groups.values()) if (group.type === 'classic') group.onLoaded();
+    // Restored members' sessions start at load time, as in Kafka (onGroupLoaded).
+    for (const group of coordinator.#groups.values()) group.onLoaded();
     coordinator.#scheduleRetentionSweep();
     return coordinator;
   }
@@ -522,11 +528,9 @@ export class GroupCoordinator {
       });
     }
     records.push({ key: encodeOffsetsKey({ kind: 'group', groupId }), value: null, timestampMs: nowMs });
-    records.push({
-      key: encodeOffsetsKey({ kind: 'consumerGroup', groupId }),
-      value: null,
-      timestampMs: nowMs,
-    });
+    for (const kind of ['consumerTargetMetadata', 'consumerGroup'] as const) {
+      records.push({ key: encodeOffsetsKey({ kind, groupId }), value: null, timestampMs: nowMs });
+    }
     group.kill();
     this.#groups.delete(groupId);
     return this.#appendAndWait(groupId, records);
@@ -864,6 +868,10 @@ export class GroupCoordinator {
       return;
     }
     const existing = this.#groups.get(groupId);
+    if (key.kind !== 'group' && key.kind !== 'consumerGroup') {
+      this.#replayConsumerRecord(key, existing, record.value);
+      return;
+    }
     if (record.value === null) {
       if (existing === undefined || existing.type !== (key.kind === 'group' ? 'classic' : 'consumer')) return;
       if (existing.offsets.size === 0) this.#groups.delete(groupId);
@@ -881,6 +889,47 @@ export class GroupCoordinator {
         existing?.type === 'consumer' ? existing : new ConsumerGroup(groupId, this.#rt, existing?.offsets);
       consumer.restore(decodeConsumerGroupMetadataValue(record.value).epoch);
       this.#groups.set(groupId, consumer);
+    }
+  }
+
+  /** Replays a KIP-848 member or target-assignment record into its consumer group. */
+  #replayConsumerRecord(
+    key: Exclude<OffsetsRecordKey, { kind: 'offset' | 'group' | 'consumerGroup' }>,
+    existing: Group | undefined,
+    value: Buffer | null,
+  ): void {
+    let group: ConsumerGroup;
+    if (existing?.type === 'consumer') group = existing;
+    else if (value === null) return;
+    else {
+      group = new ConsumerGroup(key.groupId, this.#rt, existing?.offsets);
+      this.#groups.set(key.groupId, group);
+    }
+    switch (key.kind) {
+      case 'consumerTargetMetadata':
+        if (value !== null) group.restoreAssignmentEpoch(decodeConsumerTargetMetadataValue(value));
+        return;
+      case 'consumerMember':
+        group.restoreMember(
+          key.memberId,
+          value,
+          value === null ? null : decodeConsumerMemberMetadataValue(value),
+        );
+        return;
+      case 'consumerTargetMember':
+        group.restoreTarget(
+          key.memberId,
+          value,
+          value === null ? null : decodeConsumerTargetMemberValue(value),
+        );
+        return;
+      case 'consumerCurrentAssignment':
+        group.restoreCurrentAssignment(
+          key.memberId,
+          value,
+          value === null ? null : decodeConsumerCurrentAssignmentValue(value),
+        );
+        return;
     }
   }
 
@@ -934,6 +983,13 @@ export class GroupCoordinator {
         expired++;
       }
       if (group.isEmpty && group.offsets.size === 0) {
+        if (group.type === 'consumer') {
+          records.push({
+            key: encodeOffsetsKey({ kind: 'consumerTargetMetadata', groupId: group.groupId }),
+            value: null,
+            timestampMs: nowMs,
+          });
+        }
         records.push({
           key: encodeOffsetsKey({
             kind: group.type === 'classic' ? 'group' : 'consumerGroup',

@@ -3,6 +3,7 @@
 // records to persist(), which appends in the background in call order.
 import type { CoordinatorConfig } from './coordinator-config.ts';
 import type { CoordinatorClock, CoordinatorTimers } from './coordinator-timers.ts';
+import type { OffsetsLogRecord } from './offsets-log.ts';
 import type { TopicCatalog } from './topic-catalog.ts';
 
 export interface GroupRuntime {
@@ -12,6 +13,8 @@ export interface GroupRuntime {
   readonly topics: TopicCatalog;
   /** Writes the group's metadata record to __consumer_offsets (background; failures are logged). */
   persistMetadata(groupId: string): void;
+  /** Appends records of the group to __consumer_offsets (background, in call order). */
+  append(groupId: string, records: OffsetsLogRecord[]): void;
   /** A new member id: `${prefix}-${uuid}` (prefix is the client id for classic members). */
   newMemberId(prefix: string): string;
 }
