@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NodeFileSystem } from '../src/storage/fs/node-file-system.ts';
 import { LogManager } from '../src/storage/log-manager.ts';
+import type { PartitionLog } from '../src/storage/partition-log.ts';
 import { makeBatch } from '../src/storage/test-batches.ts';
 import type { BenchRow } from './bench-row.ts';
 
@@ -83,9 +84,13 @@ async function rawAppend(dir: string, shape: Shape, batch: Buffer): Promise<numb
   return seconds;
 }
 
-async function sluiceRead(dir: string): Promise<{ seconds: number; bytes: number }> {
-  const manager = await LogManager.open(dir, new NodeFileSystem());
-  const log = manager.partition('bench', 0)!;
+interface ReadRun {
+  seconds: number;
+  bytes: number;
+}
+
+/** Reads the whole log once from offset 0 in 1 MiB fetches. */
+async function readPass(log: PartitionLog): Promise<ReadRun> {
   let offset = log.logStartOffset;
   let bytes = 0;
   const started = performance.now();
@@ -96,9 +101,20 @@ async function sluiceRead(dir: string): Promise<{ seconds: number; bytes: number
     for (const b of batches) bytes += b.length;
     offset = Number(last.readBigInt64BE(0)) + last.readInt32BE(23) + 1;
   }
-  const seconds = (performance.now() - started) / 1000;
+  return { seconds: (performance.now() - started) / 1000, bytes };
+}
+
+/**
+ * Opens the log (as after a restart) and reads it twice: the first pass checks every batch's CRC,
+ * the second reads bytes already known good (as a consumer of data appended by the running broker).
+ */
+async function sluiceRead(dir: string): Promise<{ first: ReadRun; again: ReadRun }> {
+  const manager = await LogManager.open(dir, new NodeFileSystem());
+  const log = manager.partition('bench', 0)!;
+  const first = await readPass(log);
+  const again = await readPass(log);
   await manager.close();
-  return { seconds, bytes };
+  return { first, again };
 }
 
 async function rawRead(path: string): Promise<{ seconds: number; bytes: number }> {
@@ -191,16 +207,25 @@ export async function benchStorage(): Promise<BenchRow[]> {
       if (shape === shapes[0]) {
         const read = await sluiceRead(join(root, 'data'));
         const rawRun = await rawRead(join(root, 'raw.log'));
-        // Second pass of each, both from a warm page cache.
+        // Second run of each, both from a warm page cache; the faster of the two counts.
         const read2 = await sluiceRead(join(root, 'data'));
         const rawRun2 = await rawRead(join(root, 'raw.log'));
-        if (read2.seconds < read.seconds) Object.assign(read, read2);
-        if (rawRun2.seconds < rawRun.seconds) Object.assign(rawRun, rawRun2);
+        const faster = (a: ReadRun, b: ReadRun) => (b.seconds < a.seconds ? b : a);
+        const first = faster(read.first, read2.first);
+        const again = faster(read.again, read2.again);
+        const raw = faster(rawRun, rawRun2);
+        const peer = { name: 'raw fs', value: raw.bytes / MiB / raw.seconds };
         rows.push({
-          name: 'sequential read (1 MiB fetches)',
+          name: 'sequential read (1 MiB fetches), first after open',
           unit: 'MiB/s',
-          value: read.bytes / MiB / read.seconds,
-          peer: { name: 'raw fs', value: rawRun.bytes / MiB / rawRun.seconds },
+          value: first.bytes / MiB / first.seconds,
+          peer,
+        });
+        rows.push({
+          name: 'sequential read (1 MiB fetches), again',
+          unit: 'MiB/s',
+          value: again.bytes / MiB / again.seconds,
+          peer,
         });
       }
     } finally {
