@@ -2,14 +2,11 @@
 // two domain verbs. Records are Kafka's (see offsets-records.ts); a null value is a tombstone.
 // Implementations: StorageOffsetsLog (partition logs on disk) and MemoryOffsetsLog (embedded,
 // no data directory). Both run the same contract suite (offsets-log-contract.ts).
+import type { KeyedLogRecord } from '../storage/keyed-records.ts';
 
 export const OFFSETS_TOPIC = '__consumer_offsets';
 
-export interface OffsetsLogRecord {
-  key: Buffer;
-  value: Buffer | null;
-  timestampMs: number;
-}
+export type OffsetsLogRecord = KeyedLogRecord;
 
 export interface OffsetsLog {
   /** Partition count of __consumer_offsets (fixed for the log's life). */

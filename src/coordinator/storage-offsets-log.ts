@@ -3,8 +3,9 @@
 // as record batches, read back from the log start on load. Compaction keeps the latest record per
 // key, and tombstones remove deleted offsets and groups.
 import { coordinatorLimits } from '../limits.ts';
-import { decodeRecordBatch, encodeRecordBatch } from '../protocol/records/record-batch.ts';
+import { appendKeyedRecords, readKeyedRecords } from '../storage/keyed-records.ts';
 import type { LogManager } from '../storage/log-manager.ts';
+import type { PartitionLog } from '../storage/partition-log.ts';
 import { OFFSETS_TOPIC, type OffsetsLog, type OffsetsLogRecord } from './offsets-log.ts';
 
 export const offsetsTopicConfigs: Readonly<Record<string, string>> = {
@@ -44,49 +45,17 @@ export class StorageOffsetsLog implements OffsetsLog {
 
   async append(partition: number, records: readonly OffsetsLogRecord[]): Promise<void> {
     if (records.length === 0) return;
-    const log = this.#logs.partition(OFFSETS_TOPIC, partition);
-    if (log === undefined)
-      throw new RangeError(`Cannot append to ${OFFSETS_TOPIC}-${partition}: no such partition`);
-    const baseTimestamp = BigInt(records[0]?.timestampMs ?? 0);
-    const batch = await encodeRecordBatch({
-      baseTimestamp,
-      records: records.map((r, i) => ({
-        offsetDelta: i,
-        timestampDelta: BigInt(r.timestampMs) - baseTimestamp,
-        key: r.key,
-        value: r.value,
-        headers: [],
-      })),
-    });
-    await log.append(batch);
+    await appendKeyedRecords(this.#partition(partition, 'append to'), records);
   }
 
-  async *readAll(partition: number): AsyncIterable<OffsetsLogRecord> {
+  readAll(partition: number): AsyncIterable<OffsetsLogRecord> {
+    return readKeyedRecords(this.#partition(partition, 'read'), LOAD_READ_BYTES);
+  }
+
+  #partition(partition: number, what: string): PartitionLog {
     const log = this.#logs.partition(OFFSETS_TOPIC, partition);
     if (log === undefined)
-      throw new RangeError(`Cannot read ${OFFSETS_TOPIC}-${partition}: no such partition`);
-    let offset = log.logStartOffset;
-    while (offset < log.logEndOffset) {
-      const { batches } = await log.read(offset, LOAD_READ_BYTES);
-      if (batches.length === 0) break;
-      for (const bytes of batches) {
-        const batch = decodeRecordBatch(bytes);
-        const next = Number(batch.lastOffset) + 1;
-        if (next <= offset) continue;
-        if (!batch.control) {
-          const base = batch.header.baseTimestamp;
-          for (const r of await batch.decodeRecords()) {
-            const recordOffset = Number(batch.header.baseOffset) + r.offsetDelta;
-            if (recordOffset < offset || r.key === null) continue;
-            yield {
-              key: Buffer.from(r.key),
-              value: r.value === null ? null : Buffer.from(r.value),
-              timestampMs: Number(base + r.timestampDelta),
-            };
-          }
-        }
-        offset = next;
-      }
-    }
+      throw new RangeError(`Cannot ${what} ${OFFSETS_TOPIC}-${partition}: no such partition`);
+    return log;
   }
 }

@@ -5,7 +5,7 @@
 // record per transactional id.
 
 import { transactionLimits } from '../limits.ts';
-import { decodeRecordBatch, encodeRecordBatch } from '../protocol/records/record-batch.ts';
+import { appendKeyedRecords, type KeyedLogRecord, readKeyedRecords } from '../storage/keyed-records.ts';
 import type { LogManager } from '../storage/log-manager.ts';
 
 export const TRANSACTION_STATE_TOPIC = '__transaction_state';
@@ -18,11 +18,7 @@ export const transactionStateTopicConfigs: Readonly<Record<string, string>> = {
 
 const LOAD_READ_BYTES = 1024 * 1024;
 
-export interface TxnLogRecord {
-  key: Buffer;
-  value: Buffer | null;
-  timestampMs: number;
-}
+export type TxnLogRecord = KeyedLogRecord;
 
 export class TransactionLog {
   readonly partitions: number;
@@ -47,48 +43,12 @@ export class TransactionLog {
   }
 
   /** Appends records as one batch; resolves once durable. */
-  async append(partition: number, records: readonly TxnLogRecord[]): Promise<void> {
-    const log = this.#partition(partition);
-    const baseTimestamp = BigInt(records[0]?.timestampMs ?? 0);
-    const batch = await encodeRecordBatch({
-      baseTimestamp,
-      records: records.map((r, i) => ({
-        offsetDelta: i,
-        timestampDelta: BigInt(r.timestampMs) - baseTimestamp,
-        key: r.key,
-        value: r.value,
-        headers: [],
-      })),
-    });
-    await log.append(batch);
+  append(partition: number, records: readonly TxnLogRecord[]): Promise<void> {
+    return appendKeyedRecords(this.#partition(partition), records);
   }
 
-  async *readAll(partition: number): AsyncIterable<TxnLogRecord> {
-    const log = this.#partition(partition);
-    let offset = log.logStartOffset;
-    const end = log.logEndOffset;
-    // Bounded by the log end read at the start: each pass moves past at least one batch.
-    while (offset < end) {
-      const { batches } = await log.read(offset, LOAD_READ_BYTES);
-      if (batches.length === 0) break;
-      for (const bytes of batches) {
-        const batch = decodeRecordBatch(bytes);
-        const next = Number(batch.lastOffset) + 1;
-        if (next <= offset) continue;
-        if (!batch.control) {
-          for (const r of await batch.decodeRecords()) {
-            const recordOffset = Number(batch.header.baseOffset) + r.offsetDelta;
-            if (recordOffset < offset || r.key === null) continue;
-            yield {
-              key: Buffer.from(r.key),
-              value: r.value === null ? null : Buffer.from(r.value),
-              timestampMs: Number(batch.header.baseTimestamp + r.timestampDelta),
-            };
-          }
-        }
-        offset = next;
-      }
-    }
+  readAll(partition: number): AsyncIterable<TxnLogRecord> {
+    return readKeyedRecords(this.#partition(partition), LOAD_READ_BYTES);
   }
 
   #partition(partition: number) {
