@@ -7,25 +7,8 @@ import { test } from 'node:test';
 import { ErrorCode } from '../protocol/error-codes.ts';
 import type { TopicPartitionsList } from './assignment.ts';
 import type { ConsumerHeartbeatRequest } from './consumer-group.ts';
-import { type Fixture, openFixture } from './coordinator-fixture.ts';
+import { type Fixture, heartbeatRequest as hb, openFixture } from './coordinator-fixture.ts';
 import { decodeOffsetsKey } from './offsets-records.ts';
-
-function hb(overrides: Partial<ConsumerHeartbeatRequest>): ConsumerHeartbeatRequest {
-  return {
-    memberId: 'm',
-    memberEpoch: 0,
-    instanceId: null,
-    rackId: null,
-    rebalanceTimeoutMs: 5_000,
-    subscribedTopicNames: ['t'],
-    subscribedTopicRegex: null,
-    serverAssignor: null,
-    ownedTopicPartitions: [],
-    clientId: 'client',
-    clientHost: '/127.0.0.1',
-    ...overrides,
-  };
-}
 
 /** A heartbeat of a member at `epoch` owning exactly `owned`. */
 function beat(memberId: string, epoch: number, owned: TopicPartitionsList[]): ConsumerHeartbeatRequest {

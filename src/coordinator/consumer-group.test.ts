@@ -3,24 +3,7 @@ import { test } from 'node:test';
 import { ErrorCode } from '../protocol/error-codes.ts';
 import type { TopicPartitionsList } from './assignment.ts';
 import type { ConsumerHeartbeatRequest, ConsumerHeartbeatResult } from './consumer-group.ts';
-import { joinRequest, openFixture } from './coordinator-fixture.ts';
-
-function hb(overrides: Partial<ConsumerHeartbeatRequest>): ConsumerHeartbeatRequest {
-  return {
-    memberId: 'm',
-    memberEpoch: 0,
-    instanceId: null,
-    rackId: null,
-    rebalanceTimeoutMs: 5_000,
-    subscribedTopicNames: ['t'],
-    subscribedTopicRegex: null,
-    serverAssignor: null,
-    ownedTopicPartitions: [],
-    clientId: 'client',
-    clientHost: '/127.0.0.1',
-    ...overrides,
-  };
-}
+import { heartbeatRequest as hb, joinRequest, openFixture } from './coordinator-fixture.ts';
 
 /** The next heartbeat of a member that owns exactly what it was last given. */
 function next(

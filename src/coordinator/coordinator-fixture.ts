@@ -2,6 +2,7 @@
 // a manual clock and an in-memory topic catalog, plus helpers to drive classic members.
 import { ErrorCode } from '../protocol/error-codes.ts';
 import type { ClassicJoinRequest, JoinGroupResult, SyncGroupResult } from './classic-group.ts';
+import type { ConsumerHeartbeatRequest } from './consumer-group.ts';
 import type { CoordinatorConfig } from './coordinator-config.ts';
 import { ManualCoordinatorClock } from './coordinator-timers.ts';
 import { GroupCoordinator } from './group-coordinator.ts';
@@ -71,6 +72,24 @@ export function track<T>(promise: Promise<T>): Tracked<T> {
     tracked.value = v;
   });
   return tracked;
+}
+
+/** A KIP-848 heartbeat of member 'm' subscribed to topic 't', with `overrides`. */
+export function heartbeatRequest(overrides: Partial<ConsumerHeartbeatRequest>): ConsumerHeartbeatRequest {
+  return {
+    memberId: 'm',
+    memberEpoch: 0,
+    instanceId: null,
+    rackId: null,
+    rebalanceTimeoutMs: 5_000,
+    subscribedTopicNames: ['t'],
+    subscribedTopicRegex: null,
+    serverAssignor: null,
+    ownedTopicPartitions: [],
+    clientId: 'client',
+    clientHost: '/127.0.0.1',
+    ...overrides,
+  };
 }
 
 export function joinRequest(overrides: Partial<ClassicJoinRequest> = {}): ClassicJoinRequest {
